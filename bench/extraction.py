@@ -1,0 +1,135 @@
+"""Score body extraction on the Zyte article-extraction benchmark (181 real pages).
+
+Implements the metric of ../shared/extraction/README.md exactly: ``\\w+``
+tokens, 4-gram shingle multisets, per-page precision/recall, macro means
+(empty outputs left out of precision), F1 of the means, exact-match
+accuracy, bootstrap standard deviation (1000 resamples, fixed seed).
+Compares, in the same run, trafilatura alone with coopfeed's generic profile.
+
+    python bench/extraction.py [--data DIR] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import random
+import re
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA = ROOT.parent / "shared" / "extraction" / "scrapinghub"
+TOKEN_RE = re.compile(r"\w+")
+
+
+def shingle_counts(text: str) -> Counter:
+    """Multiset of token 4-grams (the whole sequence if it is shorter than 4)."""
+    tokens = TOKEN_RE.findall(text or "")
+    if not tokens:
+        return Counter()
+    if len(tokens) < 4:
+        return Counter([tuple(tokens)])
+    return Counter(tuple(tokens[i:i + 4]) for i in range(len(tokens) - 3))
+
+
+def page_scores(truth: str, predicted: str) -> dict:
+    """TP/FP/FN, precision and recall of one page, and whether its tokens match exactly."""
+    t, p = shingle_counts(truth), shingle_counts(predicted)
+    tp = sum((t & p).values())
+    fp = sum((p - t).values())
+    fn = sum((t - p).values())
+    precision = tp / (tp + fp) if tp + fp else None
+    recall = tp / (tp + fn) if tp + fn else None
+    if fp == 0 and fn == 0 and (tp or t):
+        precision = recall = 1.0
+    exact = TOKEN_RE.findall(truth or "") == TOKEN_RE.findall(predicted or "")
+    return {"precision": precision, "recall": recall, "exact": exact}
+
+
+def aggregate(pages: list[dict]) -> dict:
+    """Macro precision (non-empty outputs), macro recall, F1 of the means, exact share."""
+    precisions = [p["precision"] for p in pages if p["precision"] is not None]
+    recalls = [p["recall"] for p in pages if p["recall"] is not None]
+    precision = sum(precisions) / len(precisions) if precisions else 0.0
+    recall = sum(recalls) / len(recalls) if recalls else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    exact = sum(p["exact"] for p in pages) / len(pages) if pages else 0.0
+    return {"f1": f1, "precision": precision, "recall": recall, "exact": exact}
+
+
+def bootstrap(pages: list[dict], rounds: int = 1000, seed: int = 42) -> dict:
+    """Standard deviation of P, R and F1 over resamples of the pages."""
+    rng = random.Random(seed)
+    samples = [aggregate([rng.choice(pages) for _ in pages]) for _ in range(rounds)]
+
+    def std(key: str) -> float:
+        values = [s[key] for s in samples]
+        mean = sum(values) / len(values)
+        return (sum((v - mean) ** 2 for v in values) / len(values)) ** 0.5
+
+    return {f"{key}_std": std(key) for key in ("f1", "precision", "recall")}
+
+
+def load_pages(data: Path) -> list[tuple[str, str, str, str]]:
+    """(id, url, html, truth) for every page of the benchmark."""
+    truth = json.loads((data / "ground-truth.json").read_text(encoding="utf-8"))
+    pages = []
+    for page_id, entry in sorted(truth.items()):
+        html = gzip.decompress((data / "html" / f"{page_id}.html.gz").read_bytes()).decode("utf-8")
+        pages.append((page_id, entry["url"], html, entry["articleBody"]))
+    return pages
+
+
+def trafilatura_alone(html: str, url: str) -> str:
+    import trafilatura
+
+    return trafilatura.extract(html, url=url, include_comments=False) or ""
+
+
+def coopfeed_generic(html: str, url: str) -> str:
+    from coopfeed.errors import ExtractionError
+    from crawler.extract import extract
+
+    try:
+        return extract(html, url, profile="generic").text
+    except ExtractionError:
+        return ""
+
+
+EXTRACTORS = {"trafilatura": trafilatura_alone, "coopfeed-generic": coopfeed_generic}
+
+
+def score(pages, extractor) -> dict:
+    started = time.perf_counter()
+    per_page = [page_scores(truth, extractor(html, url)) for _, url, html, truth in pages]
+    result = aggregate(per_page) | bootstrap(per_page)
+    result["seconds"] = time.perf_counter() - started
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the scrapinghub data folder")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    if not (args.data / "ground-truth.json").exists():
+        sys.exit(f"bench: no benchmark data in {args.data} (use --data)")
+    pages = load_pages(args.data)
+    results = {name: score(pages, extractor) for name, extractor in EXTRACTORS.items()}
+    if args.json:
+        print(json.dumps(results, indent=2))
+        return
+    print(f"{len(pages)} pages from {args.data}")
+    print(f"{'extractor':18} {'F1':>14} {'precision':>10} {'recall':>8} {'exact':>6} {'seconds':>8}")
+    for name, r in results.items():
+        print(f"{name:18} {r['f1']:.3f} ± {r['f1_std']:.3f} {r['precision']:10.3f} {r['recall']:8.3f} "
+              f"{r['exact']:6.3f} {r['seconds']:8.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,5 @@
+"""``python -m coopfeed``: the command line."""
+
+from coopfeed.cli import main
+
+main()

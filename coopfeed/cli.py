@@ -1,0 +1,211 @@
+"""The ``coopfeed`` command line: a few lines per command over the library.
+
+Every CoopfeedError becomes one line on stderr and exit status 1; no traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from coopfeed import __version__
+from coopfeed.errors import CoopfeedError
+
+DB_OPTION = click.option("--db", "db_path", default="coopfeed.db", show_default=True,
+                         type=click.Path(dir_okay=False), help="The SQLite store.")
+CONFIG_OPTION = click.option("--config", "config_path", default="sources.toml", show_default=True,
+                             type=click.Path(dir_okay=False), help="Sources (and topics) TOML file.")
+
+
+def friendly(command):
+    """Turn library errors into one clear line (click prints 'Error: …' and exits 1)."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except CoopfeedError as exc:
+            raise click.ClickException(str(exc)) from None
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="coopfeed")
+def cli():
+    """coopfeed: clean RSS/Atom feeds from news portals that publish none."""
+
+
+@cli.command()
+@click.argument("names", nargs=-1)
+@CONFIG_OPTION
+@DB_OPTION
+@click.option("--refresh", is_flag=True, help="Re-fetch articles already stored, to catch edits.")
+@click.option("--full", "full_listing", is_flag=True, help="Read every list page, even past pages with nothing new.")
+@click.option("--json", "as_json", is_flag=True, help="Print the per-source summaries as JSON on stdout.")
+@click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's own log lines.")
+@friendly
+def crawl(names, config_path, db_path, refresh, full_listing, as_json, verbose):
+    """Crawl the configured sources (or only NAMES) into the store.
+
+    Only articles not stored yet are fetched; a second crawl adds no row.
+    Shows a progress line, then one summary line per source.
+    """
+    from coopfeed.crawling import crawl_sources
+
+    summaries = crawl_sources(config_path, db_path, list(names), refresh=refresh,
+                              full_listing=full_listing, verbose=verbose)
+    for summary in summaries:
+        click.echo(summary.line(), err=as_json)
+    if as_json:
+        from crawler.run import summaries_json
+
+        click.echo(summaries_json(summaries))
+
+
+@cli.command()
+@click.argument("query")
+@DB_OPTION
+@click.option("--limit", default=20, show_default=True, help="Most matches to show.")
+@click.option("--source", default=None, help="Only items of this source.")
+@click.option("--language", default=None, help="Only items in this language (en, zh).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per match.")
+@friendly
+def search(query, db_path, limit, source, language, as_json):
+    """Full-text search of stored articles (English and Chinese)."""
+    from storage import Store
+
+    store = _open_store(db_path)
+    rows = store.search(query, limit=limit, source=source, language=language)
+    for row in rows:
+        if as_json:
+            click.echo(json.dumps(row, ensure_ascii=False))
+        else:
+            click.echo(f"{(row.get('published') or '')[:16]:16}  {row['source']:12}  {row['title']}\n"
+                       f"{'':16}  {row['url']}")
+    if not rows and not as_json:
+        click.echo("no match", err=True)
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--profile", type=click.Choice(["auto", "hanweb", "wordpress", "trs", "generic"]),
+              default="auto", show_default=True, help="Extraction profile; auto recognises the CMS.")
+@click.option("--url", "urls", multiple=True,
+              help="The address of a FILE input (repeat once per file, in order): for links and URL dates.")
+@click.option("--timezone", default="Asia/Shanghai", show_default=True, help="Zone of dates printed without one.")
+@click.option("--language", default=None, help="Language to report when the page does not say.")
+@friendly
+def extract(inputs, profile, urls, timezone, language):
+    """Extract the article of each FILE_OR_URL; print one JSON object per input, in order.
+
+    Keys: url, title, published, author, origin, editor, language, text, html.
+    An input with no article prints {"input": ..., "error": ...} and exits 1.
+    """
+    from coopfeed.extracting import extract_inputs
+
+    failed = False
+    for row in extract_inputs(inputs, urls, profile=profile, timezone=timezone, language=language):
+        failed = failed or "error" in row
+        if "error" in row:
+            click.echo(f"coopfeed: {row['input']}: {row['error']}", err=True)
+        click.echo(json.dumps(row, ensure_ascii=False))
+    sys.exit(1 if failed else 0)
+
+
+@cli.command()
+@DB_OPTION
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@friendly
+def status(db_path, as_json):
+    """Per-source health: last run, counts, and failures by kind."""
+    store = _open_store(db_path, must_exist=True)
+    rows = store.source_health()
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        click.echo(_health_line(row))
+
+
+@cli.group()
+def replica():
+    """The local replica of the source portals (demo, tests, benchmarks)."""
+
+
+@replica.command("serve")
+@click.option("--port", default=8800, show_default=True, help="Port on 127.0.0.1; 0 picks a free one.")
+@click.option("--synthetic", default=0, show_default=True, help="Extra generated articles per portal.")
+@click.option("--faults", is_flag=True, help="Add the broken pages the tests use (404, 500, no body…).")
+@click.option("--write-config", type=click.Path(dir_okay=False), default=None,
+              help="Also write a sources.toml pointing at the served replica.")
+@friendly
+def replica_serve(port, synthetic, faults, write_config):
+    """Serve the replica portals over HTTP until interrupted."""
+    from coopfeed.demo import replica_sources_toml, start_replica
+
+    server = start_replica(port=port, synthetic=synthetic, faults=faults)
+    click.echo(f"replica serving at {server.base_url}/ (Ctrl-C to stop)")
+    if write_config:
+        Path(write_config).write_text(replica_sources_toml(server.base_url), encoding="utf-8")
+        click.echo(f"wrote {write_config}")
+    _wait_forever(server.stop)
+
+
+@cli.command()
+@click.option("--dir", "directory", default="demo", show_default=True, type=click.Path(file_okay=False),
+              help="Where the demo writes its config, store and feeds.")
+@click.option("--once", is_flag=True, help="Crawl once and exit instead of serving.")
+@click.option("--port", default=8080, show_default=True, help="Port for the feed server (0: free port).")
+@click.option("--synthetic", default=0, show_default=True, help="Extra generated articles per portal.")
+@friendly
+def demo(directory, once, port, synthetic):
+    """Replica + crawl (+ feeds): the whole pipeline on the bundled replica."""
+    from coopfeed.demo import run_demo
+
+    run_demo(Path(directory), once=once, port=port, synthetic=synthetic, echo=click.echo)
+
+
+def _open_store(db_path: str, must_exist: bool = False):
+    from storage import Store
+
+    if must_exist and not Path(db_path).exists():
+        raise CoopfeedError(f"{db_path}: no such store (run `coopfeed crawl` first)")
+    return Store(db_path)
+
+
+def _health_line(row: dict) -> str:
+    run = row.get("last_run") or {}
+    failures = ", ".join(f"{kind} {count}" for kind, count in (row.get("failures") or {}).items())
+    return (f"{row['source']}: {row.get('items', 0)} items, newest {row.get('newest') or '-'}; last run "
+            f"{run.get('finished') or 'never'}: {run.get('new', 0)} new, {run.get('failed', 0)} failed"
+            + (f" ({failures})" if failures else ""))
+
+
+def _wait_forever(stop) -> None:
+    import time
+
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        stop()
+
+
+def _register_feed_commands() -> None:
+    from coopfeed.cli_feeds import feeds, serve, topics
+
+    for command in (feeds, topics, serve):
+        cli.add_command(command)
+
+
+_register_feed_commands()
+
+
+def main() -> None:
+    """Entry point of the ``coopfeed`` command."""
+    cli(prog_name="coopfeed")

@@ -1,0 +1,45 @@
+"""Scrapy settings for coopfeed: polite defaults for government portals.
+
+Per-run values (the database, the configuration file) are set by
+``crawler.run`` or on the ``scrapy crawl`` command line with ``-s``.
+See https://docs.scrapy.org/en/latest/topics/settings.html
+"""
+
+BOT_NAME = "coopfeed"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+USER_AGENT = "coopfeed/0.1 (+https://github.com/coopfeed/coopfeed; news feed builder)"
+ROBOTSTXT_OBEY = True
+
+# Politeness: few parallel requests per site, a delay that AutoThrottle adapts.
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+
+DOWNLOAD_TIMEOUT = 30
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+
+# Revalidate pages with ETag / Last-Modified instead of downloading them again.
+HTTPCACHE_ENABLED = True
+HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
+HTTPCACHE_DIR = "httpcache"
+HTTPCACHE_IGNORE_HTTP_CODES = [301, 302, 303, 307, 308, 404, 410, 429, 500, 502, 503, 504]
+
+ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
+EXTENSIONS = {"crawler.extensions.RunRecorder": 500}
+
+REMOTE_CONTROL_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+FEED_EXPORT_ENCODING = "utf-8"
+
+# coopfeed's own settings.
+COOPFEED_CONFIG = "sources.toml"  # sources (and topics) configuration
+COOPFEED_DB = "coopfeed.db"  # the SQLite store
+COOPFEED_REFRESH = False  # re-fetch articles already stored (to catch edits)
+COOPFEED_FULL_LISTING = False  # follow every list page even when one holds nothing new
