@@ -71,6 +71,7 @@ def crawl_settings(db_path: str | Path, config_path: str | Path | None = None, *
         "LOG_LEVEL": "WARNING",
         "LOG_FORMAT": "%(levelname)s: %(message)s",
         "STATS_DUMP": False,
+        "LOG_INSTALL_ROOT_HANDLER": True,
     }, priority="cmdline")
     settings.setdict(overrides or {}, priority="cmdline")
     return settings
@@ -82,7 +83,7 @@ def crawl(sources: list[Source], settings: Settings,
     unsupported = [s.name for s in sources if s.profile not in SPIDERS]
     if unsupported:
         raise CoopfeedError(f"no spider for the profile of source(s): {', '.join(unsupported)}")
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     for name in QUIET_LOGGERS:  # their lines repeat what the store pipeline already logs
         logging.getLogger(name).setLevel(logging.CRITICAL)
     summaries: dict[str, RunSummary] = {}

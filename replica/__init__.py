@@ -1,0 +1,14 @@
+"""The replica: our own pages in the HTML structure of the source portals.
+
+Served over real HTTP on 127.0.0.1 for the demo, the tests and the
+benchmarks; it knows the ground truth of every page it serves.
+
+    from replica import Replica, ReplicaServer
+    with ReplicaServer(Replica()) as server:
+        print(server.base_url)
+"""
+
+from replica.server import ReplicaServer
+from replica.site import Replica
+
+__all__ = ["Replica", "ReplicaServer"]

@@ -88,19 +88,23 @@ def title_from_head(page: Page) -> str | None:
 
 
 def pick_date(page: Page, candidates: list[str | None], problems: list[str]) -> datetime | None:
-    """The first candidate that parses (meta > visible line > URL path); bad ones become problems."""
-    bad = []
+    """The first candidate that parses (meta > visible line > URL path), refined by a later,
+    more precise one that agrees with it (meta "10:09" + visible "10:09:55"); bad ones become problems."""
+    bad: list[str] = []
+    found = []
     for text in candidates:
         if not text:
             continue
         try:
-            found = parse_date(text, page.options.timezone)
+            moment = parse_date(text, page.options.timezone)
         except BadDate as exc:
             bad.append(str(exc))
             continue
-        if found:
-            _note_bad(bad, problems, "used a later date source")
-            return found
+        if moment:
+            found.append(moment)
+    if found:
+        _note_bad(bad, problems, "used a later date source")
+        return _refine(found[0], found[1:])
     day = url_date(page.canonical)
     if day:
         _note_bad(bad, problems, "used the URL path date")
@@ -109,6 +113,17 @@ def pick_date(page: Page, candidates: list[str | None], problems: list[str]) -> 
     if not bad:
         problems.append("date: none found")
     return None
+
+
+def _refine(first: datetime, later: list[datetime]) -> datetime:
+    """A later date that equals ``first`` at ``first``'s precision but is more precise."""
+    precision = 3 if first.second else 2 if (first.hour or first.minute) else 1
+    for moment in later:
+        same = moment.date() == first.date() and (
+            precision == 1 or (precision == 2 and (moment.hour, moment.minute) == (first.hour, first.minute)))
+        if same and precision < 3 and moment != first:
+            return moment
+    return first
 
 
 def visible_date(text: str) -> str | None:
@@ -164,8 +179,10 @@ def _is_meta_line(line: str) -> bool:
 
 
 def _note_bad(bad: list[str], problems: list[str], what: str) -> None:
-    for value in dict.fromkeys(bad):
-        problems.append(f"date: unparsable {value!r}; {what}")
+    """One problem line for all the unparsable dates of a page."""
+    if bad:
+        values = ", ".join(repr(value) for value in dict.fromkeys(bad))
+        problems.append(f"date: unparsable {values}; {what}")
     bad.clear()
 
 

@@ -18,7 +18,7 @@ BLOCK_TAGS = {
     "blockquote", "pre", "table", "tr", "td", "th", "tbody", "thead", "caption", "figure", "figcaption",
     "center", "address", "hr",
 }
-CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffe\uffff]")  # \t \n \v \f \r count as spaces
 SPACE_RE = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u2028\u2029\u202f\u205f\u3000]+")
 ALLOWED_TAGS = {"p", "br", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "strong", "em", "b",
                 "i", "u", "sub", "sup", "a", "img", "table", "thead", "tbody", "tr", "td", "th", "caption",
@@ -58,7 +58,7 @@ def text_lines(element: HtmlElement) -> list[str]:
 
 def sanitize_html(fragment: str) -> str:
     """nh3 allowlist: no script/style/iframe, no on* attributes, only http(s)/mailto links."""
-    cleaned = nh3.clean(CONTROL_RE.sub("", fragment), tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+    cleaned = nh3.clean(CONTROL_RE.sub("", fragment.replace("\x0b", " ").replace("\x0c", " ")), tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                         url_schemes={"http", "https", "mailto"}, strip_comments=True, link_rel=None)
     return re.sub(r"\n{3,}", "\n\n", cleaned).strip()
 

@@ -14,6 +14,13 @@ from typing import Any
 
 from scrapy import Request, Spider
 from scrapy.http import Response
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import ConnectError, DNSLookupError, TCPTimedOutError, TimeoutError
 from twisted.python.failure import Failure
@@ -137,16 +144,17 @@ def describe_failure(failure: Failure, timeout: float | None) -> tuple[str, str]
     if failure.check(HttpError):
         response = failure.value.response
         return "http", f"HTTP {response.status}"
-    if failure.check(TimeoutError, TCPTimedOutError):
+    if failure.check(DownloadTimeoutError, TimeoutError, TCPTimedOutError):
         return "timeout", f"no answer within {timeout or '?'} s"
-    if failure.check(DNSLookupError):
+    if failure.check(CannotResolveHostError, DNSLookupError):
         return "fetch", "host name not found"
-    if failure.check(ConnectError):
+    if failure.check(DownloadConnectionRefusedError, ConnectError):
         return "fetch", "connection refused or failed"
-    name = type(failure.value).__name__
-    if name == "IgnoreRequest":
+    if failure.check(ResponseDataLossError):
+        return "fetch", "the connection closed before the whole page arrived"
+    if failure.check(IgnoreRequest):
         return "robots", f"not fetched: {failure.value or 'forbidden by robots.txt'}"
-    return "fetch", f"{name}: {failure.value}".strip()
+    return "fetch", f"{type(failure.value).__name__}: {failure.value}".strip()
 
 
 def _resolve_source(source: Source | str | None, config: str | None, profile: str) -> Source:

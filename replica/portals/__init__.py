@@ -1,0 +1,1 @@
+"""One renderer per portal family: Hanweb (zj, sx), WordPress, TRS (+ its translation)."""
