@@ -26,6 +26,13 @@ RETRY_ENABLED = True
 RETRY_TIMES = 2
 
 # Revalidate pages with ETag / Last-Modified instead of downloading them again.
+# "no-cache" on every request: a cached page is never used unrevalidated (list
+# pages change; a heuristic freshness from an old Last-Modified would hide them).
+DEFAULT_REQUEST_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Accept-Language": "en,zh-CN;q=0.8,zh;q=0.7",
+    "Cache-Control": "no-cache",
+}
 HTTPCACHE_ENABLED = True
 HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
 HTTPCACHE_DIR = "httpcache"

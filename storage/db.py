@@ -133,6 +133,16 @@ class Store:
         """Canonical URLs already stored for a source (the crawl skips them)."""
         return {row["url"] for row in self.db.query("select url from items where source = ?", [source])}
 
+    def retry_urls(self, source: str, kinds: tuple[str, ...] = ("http", "timeout", "fetch"),
+                   limit: int = 200) -> list[str]:
+        """URLs whose fetch failed before and that are still not stored: the next crawl tries again."""
+        marks = ", ".join("?" for _ in kinds)
+        rows = self.db.execute(
+            f"select url from failures where source = ? and kind in ({marks}) "
+            f"and url not in (select url from items where source = ?) "
+            f"group by url order by max(id) desc limit ?", [source, *kinds, source, limit]).fetchall()
+        return [row[0] for row in rows]
+
     def search(self, query: str, *, limit: int = 20, source: str | None = None,
                language: str | None = None) -> list[dict]:
         """Full-text matches, best first; see ``storage.search``."""

@@ -42,11 +42,12 @@ class SourceSpider(Spider):
     #: The extraction profile used for article pages ("auto" recognises the CMS).
     extract_profile = "auto"
 
-    def __init__(self, source: Source, known_urls: set[str], *, refresh: bool = False,
-                 full_listing: bool = False, **kwargs: Any):
+    def __init__(self, source: Source, known_urls: set[str], *, retry_urls: list[str] | None = None,
+                 refresh: bool = False, full_listing: bool = False, **kwargs: Any):
         super().__init__(name=self.name, **kwargs)
         self.source = source
         self.known_urls = known_urls
+        self.retry_urls = retry_urls or []
         self.refresh = refresh
         self.full_listing = full_listing
         self.allowed_domains = sorted(source.allowed_hosts)
@@ -61,8 +62,10 @@ class SourceSpider(Spider):
         settings.set("DOWNLOAD_DELAY", source.download_delay, priority="spider")
         settings.set("DOWNLOAD_TIMEOUT", source.timeout, priority="spider")
         refresh = settings.getbool("COOPFEED_REFRESH")
-        known = set() if refresh else _known_urls(settings.get("COOPFEED_DB"), source.name)
-        spider = cls(source, known, refresh=refresh,
+        known, retry = _stored_state(settings.get("COOPFEED_DB"), source.name)
+        if any(is_translation(url) for url in source.start_urls):
+            retry = []  # failures hold the unwrapped address: re-fetching it would get the original
+        spider = cls(source, set() if refresh else known, retry_urls=retry, refresh=refresh,
                      full_listing=settings.getbool("COOPFEED_FULL_LISTING"), **kwargs)
         spider._set_crawler(crawler)
         return spider
@@ -70,6 +73,8 @@ class SourceSpider(Spider):
     async def start(self):
         for url in self.source.start_urls:
             yield self.listing_request(url, page=1)
+        for request in self.follow_articles(ListLink(url) for url in self.retry_urls):
+            yield request  # articles whose fetch failed last time
 
     # -- list pages -------------------------------------------------------
 
@@ -168,10 +173,11 @@ def _resolve_source(source: Source | str | None, config: str | None, profile: st
     return sources[source]
 
 
-def _known_urls(db_path: str | None, source: str) -> set[str]:
+def _stored_state(db_path: str | None, source: str) -> tuple[set[str], list[str]]:
+    """(URLs already stored, URLs whose fetch failed before) for a source."""
     store = Store(db_path or "coopfeed.db")
     try:
-        return store.known_urls(source)
+        return store.known_urls(source), store.retry_urls(source)
     finally:
         store.close()
 

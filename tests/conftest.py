@@ -1,0 +1,77 @@
+"""Shared fixtures: the replica served over real HTTP, crawls run as the user runs them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from coopfeed.demo import replica_sources_toml
+from replica import Replica, ReplicaServer
+
+ROOT = Path(__file__).resolve().parent.parent
+#: The timeout the test configs give sources, and how long the replica's slow page sleeps.
+TEST_TIMEOUT = 1.0
+SLOW_SECONDS = 2.5
+
+
+@dataclass
+class CrawlResult:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_coopfeed(*args: str, cwd: Path | None = None, timeout: float = 300) -> CrawlResult:
+    """Run the ``coopfeed`` command line in a child process (a fresh Scrapy reactor each time)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, "-m", "coopfeed", *args], capture_output=True, text=True,
+                            cwd=cwd, env=env, timeout=timeout)
+    return CrawlResult(result.returncode, result.stdout, result.stderr)
+
+
+def write_config(directory: Path, base_url: str) -> Path:
+    """A sources.toml for the served replica, with a short timeout for the slow page."""
+    text = replica_sources_toml(base_url).replace("timeout = 10.0", f"timeout = {TEST_TIMEOUT}")
+    text = text.replace("[scrapy]", "[scrapy]\nRETRY_TIMES = 1")
+    path = directory / "sources.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+class Site:
+    """A replica being served, a config pointing at it and a store path."""
+
+    def __init__(self, directory: Path, **replica_options):
+        self.replica = Replica(**replica_options)
+        self.server = ReplicaServer(self.replica).start()
+        self.base_url = self.server.base_url
+        self.config = write_config(directory, self.base_url)
+        self.db = directory / "coopfeed.db"
+
+    def crawl(self, *args: str) -> CrawlResult:
+        return run_coopfeed("crawl", "--config", str(self.config), "--db", str(self.db), *args)
+
+    def stop(self) -> None:
+        self.server.stop()
+
+
+@pytest.fixture
+def site(tmp_path):
+    """A fresh replica (with its broken pages) for a test that changes it."""
+    served = Site(tmp_path, faults=True, slow_seconds=SLOW_SECONDS)
+    yield served
+    served.stop()
+
+
+@pytest.fixture(scope="session")
+def crawled(tmp_path_factory):
+    """One replica with faults, crawled once: (site, crawl result). Tests must not change it."""
+    served = Site(tmp_path_factory.mktemp("crawled"), faults=True, slow_seconds=SLOW_SECONDS)
+    result = served.crawl()
+    yield served, result
+    served.stop()
