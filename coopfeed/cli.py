@@ -203,7 +203,7 @@ def _register_feed_commands() -> None:
         cli.add_command(command)
 
 
-# _register_feed_commands()  # TEMP
+_register_feed_commands()
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from coopfeed.errors import ConfigError
 from coopfeed.progress import CrawlProgress
+from coopfeed.publishing import assign_after_crawl
 from coopfeed.tomlfile import read_config
 from crawler.run import RunSummary, crawl, crawl_settings
 from crawler.sources import Source, parse_sources
@@ -31,9 +32,11 @@ def crawl_sources(config_path: str | Path, db_path: str | Path, names: list[str]
                               overrides=overrides)
     progress = CrawlProgress()
     try:
-        return crawl(sources, settings, on_event=progress)
+        summaries = crawl(sources, settings, on_event=progress)
     finally:
         progress.finish()
+    assign_after_crawl(Path(config_path), Path(db_path))
+    return summaries
 
 
 def select_sources(sources: dict[str, Source], names: list[str] | None) -> list[Source]:

@@ -7,9 +7,13 @@ on a free port of 127.0.0.1, so nothing leaves the machine.
 from __future__ import annotations
 
 from collections.abc import Callable
+from importlib import resources
 from pathlib import Path
 
+from coopfeed.publishing import publish, serve_with_schedule
 from crawler.run import RunSummary, crawl_in_child
+
+DEFAULT_TOPICS = resources.files("feeds") / "default_topics.toml"
 
 #: Demo sources: (name, title, profile, language) per replica start URL key.
 DEMO_SOURCES = (
@@ -48,31 +52,31 @@ def replica_sources_toml(base_url: str, topics_file: str | None = None) -> str:
     return "\n".join(lines)
 
 
+def write_demo_config(directory: Path, base_url: str) -> Path:
+    """``sources.toml`` for the replica and a copy of the default ``topics.toml`` beside it."""
+    (directory / "topics.toml").write_text(DEFAULT_TOPICS.read_text(encoding="utf-8"), encoding="utf-8")
+    config = directory / "sources.toml"
+    config.write_text(replica_sources_toml(base_url, topics_file="topics.toml"), encoding="utf-8")
+    return config
+
+
 def run_demo(directory: Path, *, once: bool, port: int, synthetic: int = 0,
              echo: Callable[[str], None] = print) -> list[RunSummary]:
-    """Start the replica, write the demo config, crawl everything into ``directory/coopfeed.db``."""
+    """Replica, crawl, feeds; then (without ``once``) serve them with scheduled re-crawls."""
     directory.mkdir(parents=True, exist_ok=True)
     server = start_replica(port=0, synthetic=synthetic)
     try:
         echo(f"replica: {server.base_url}/")
-        config = directory / "sources.toml"
-        config.write_text(replica_sources_toml(server.base_url), encoding="utf-8")
-        db_path = directory / "coopfeed.db"
+        config = write_demo_config(directory, server.base_url)
+        db_path, out_dir = directory / "coopfeed.db", directory / "feeds"
+        feed_url = f"http://127.0.0.1:{port}/"
         summaries = crawl_in_child(config, db_path)
-        echo(f"store: {db_path} (try: coopfeed search 'Sichuan' --db {db_path})")
-        if not once:
-            echo("serving the replica; press Ctrl-C to stop")
-            _wait()
+        report = publish(config, db_path, out_dir, base_url=feed_url)
+        echo(f"store: {db_path} (try: coopfeed search Sichuan --db {db_path})")
+        echo(f"feeds: {out_dir}/ ({len(report.entries)} topics, {report.entries.get('all', 0)} articles in 'all')")
+        if once:
+            return summaries
+        serve_with_schedule(config, db_path, out_dir, port=port, echo=echo)
         return summaries
     finally:
         server.stop()
-
-
-def _wait() -> None:
-    import time
-
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        pass

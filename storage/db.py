@@ -91,7 +91,7 @@ class Store:
         with self.db.conn:
             if existing is None:
                 row.update(first_seen=now, updated=now)
-                row["duplicate_of"] = find_duplicate(self.db, row)
+                self._mark_duplicate(row)
                 self.db["items"].insert(row)
                 return row["id"], "new"
             if existing["content_hash"] == row["content_hash"]:
@@ -100,6 +100,16 @@ class Store:
             row["updated"] = now
             self.db["items"].update(row["id"], row)
             return row["id"], "updated"
+
+    def _mark_duplicate(self, row: dict) -> None:
+        """The later-published of two copies of one story points to the earlier one."""
+        other = find_duplicate(self.db, row)
+        if other is None:
+            return
+        if other["published_utc"] <= row["published_utc"]:
+            row["duplicate_of"] = other["id"]
+        else:
+            self.db["items"].update(other["id"], {"duplicate_of": row["id"]})
 
     def record_failure(self, source: str, url: str, reason: str, kind: str = "fetch",
                        now: str | None = None, run_started: str | None = None) -> None:

@@ -35,13 +35,13 @@ def jaccard(a: set, b: set) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
-def find_duplicate(db: sqlite_utils.Database, item: dict) -> str | None:
-    """The id of an earlier item from another source that tells the same story, if any."""
+def find_duplicate(db: sqlite_utils.Database, item: dict) -> dict | None:
+    """An item (id, published_utc) from another source that tells the same story, if any."""
     if not item.get("published_utc"):
         return None
     published = datetime.fromisoformat(item["published_utc"])
     rows = db.query(
-        "select id, title, text from items where source != :source and language is :language "
+        "select id, title, text, published_utc from items where source != :source and language is :language "
         "and published_utc between :low and :high and duplicate_of is null and id != :id",
         {"source": item["source"], "language": item.get("language"), "id": item["id"],
          "low": _utc(published - WINDOW), "high": _utc(published + WINDOW)},
@@ -49,10 +49,9 @@ def find_duplicate(db: sqlite_utils.Database, item: dict) -> str | None:
     text_shingles = shingles(item.get("text") or "")
     title_words = set(tokens(item.get("title") or ""))
     for row in rows:
-        if jaccard(text_shingles, shingles(row["text"] or "")) >= TEXT_THRESHOLD:
-            return row["id"]
-        if jaccard(title_words, set(tokens(row["title"] or ""))) >= TITLE_THRESHOLD:
-            return row["id"]
+        if (jaccard(text_shingles, shingles(row["text"] or "")) >= TEXT_THRESHOLD
+                or jaccard(title_words, set(tokens(row["title"] or ""))) >= TITLE_THRESHOLD):
+            return row
     return None
 
 

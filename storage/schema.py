@@ -38,6 +38,10 @@ TABLES: dict[str, dict] = {
         "pk": ("item_id", "topic"),
         "indexes": [["topic"]],
     },
+    "topic_rules": {
+        "columns": {"topic": str, "rule_hash": str, "evaluated": str},
+        "pk": "topic",
+    },
 }
 
 FTS_COLUMNS = ["title", "text"]

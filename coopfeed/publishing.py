@@ -1,0 +1,56 @@
+"""Publishing as the user runs it: build the feeds, serve them, re-crawl on schedule."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from crawler.sources import load_sources
+from feeds.build import BuildReport, build_feeds
+from feeds.topics import load_topics
+from storage import Store
+
+
+def publish(config_path: Path, db_path: Path, out_dir: Path, base_url: str | None = None) -> BuildReport:
+    """Assign topics and (re)write the feed files of a configuration."""
+    topics, settings = load_topics(config_path)
+    store = Store(db_path)
+    try:
+        return build_feeds(store, topics, out_dir, base_url=base_url or settings.base_url, limit=settings.limit,
+                           title=settings.title, authority=settings.tag_authority)
+    finally:
+        store.close()
+
+
+def assign_after_crawl(config_path: Path, db_path: Path) -> None:
+    """Bring topic membership up to date after a crawl (so ``item_topics`` is current for SQL users)."""
+    from feeds.membership import assign_topics
+
+    topics, _ = load_topics(config_path)
+    store = Store(db_path)
+    try:
+        assign_topics(store, topics)
+    finally:
+        store.close()
+
+
+def serve_with_schedule(config_path: Path, db_path: Path, out_dir: Path, *, port: int, host: str = "127.0.0.1",
+                        echo: Callable[[str], None] = print) -> None:
+    """Serve the feeds and re-crawl each source on its schedule, rebuilding the feeds after each crawl."""
+    from feeds.serve import serve_feeds
+    from scheduler import CrawlScheduler
+
+    base_url = f"http://{host}:{port}/"
+    sources = list(load_sources(config_path).values())
+    scheduler = CrawlScheduler(config_path, db_path, sources,
+                               after_crawl=lambda _: publish(config_path, db_path, out_dir, base_url))
+    scheduler.start()
+    for name, next_run in scheduler.jobs():
+        echo(f"scheduled: {name} (next {next_run})")
+    echo(f"subscribe: {base_url}index.html  ·  all topics: {base_url}topics.opml  ·  "
+         f"everything: {base_url}all.atom  ·  store: {base_url}db/")
+    echo("press Ctrl-C to stop")
+    try:
+        serve_feeds(out_dir, db_path, host=host, port=port)
+    finally:
+        scheduler.stop()
