@@ -88,6 +88,7 @@ FAULTS = (
     ("xznmx", "nmx-fault-truncated", "truncated", 4080020, "2022-02-11 10:00:00", "尼玛县召开援藏项目推进会"),
 )
 
+FAULT_REGIONS = {"zj": ["qinghai"], "sx": ["guizhou"], "wttimes": [], "xznmx": ["tibet"]}
 FAULT_TEXT = {
     "zj": ["Technicians from Ningbo spent two weeks in Haixi teaching herders how to repair solar water pumps.",
            "The course will be repeated in Wulan County next spring."],
@@ -105,7 +106,7 @@ def fault_articles() -> list[ReplicaArticle]:
         slug = "server-error-page-for-a-listed-post" if portal == "wttimes" else ""
         articles.append(make_article(portal, {
             "key": key, "id": number, "slug": slug, "published": published, "title": title,
-            "paragraphs": FAULT_TEXT[portal], "fault": fault}))
+            "paragraphs": FAULT_TEXT[portal], "fault": fault, "regions": FAULT_REGIONS[portal]}))
     return articles
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from coopfeed.demo import replica_sources_toml
+from coopfeed.demo import write_demo_config
 from replica import Replica, ReplicaServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,11 +35,10 @@ def run_coopfeed(*args: str, cwd: Path | None = None, timeout: float = 300) -> C
 
 
 def write_config(directory: Path, base_url: str) -> Path:
-    """A sources.toml for the served replica, with a short timeout for the slow page."""
-    text = replica_sources_toml(base_url).replace("timeout = 10.0", f"timeout = {TEST_TIMEOUT}")
-    text = text.replace("[scrapy]", "[scrapy]\nRETRY_TIMES = 1")
-    path = directory / "sources.toml"
-    path.write_text(text, encoding="utf-8")
+    """The demo's sources.toml (+ topics.toml) for the served replica, with a short timeout."""
+    path = write_demo_config(directory, base_url)
+    text = path.read_text(encoding="utf-8").replace("timeout = 10.0", f"timeout = {TEST_TIMEOUT}")
+    path.write_text(text.replace("[scrapy]", "[scrapy]\nRETRY_TIMES = 1"), encoding="utf-8")
     return path
 
 

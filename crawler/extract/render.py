@@ -20,6 +20,7 @@ BLOCK_TAGS = {
 }
 CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffe\uffff]")  # \t \n \v \f \r count as spaces
 SPACE_RE = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u2028\u2029\u202f\u205f\u3000]+")
+EMPTY_INLINE_RE = re.compile(r"<(b|strong|em|i|u|sub|sup|a)>\s*</\1>")
 ALLOWED_TAGS = {"p", "br", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "strong", "em", "b",
                 "i", "u", "sub", "sup", "a", "img", "table", "thead", "tbody", "tr", "td", "th", "caption",
                 "figure", "figcaption", "pre", "code", "hr"}
@@ -60,6 +61,7 @@ def sanitize_html(fragment: str) -> str:
     """nh3 allowlist: no script/style/iframe, no on* attributes, only http(s)/mailto links."""
     cleaned = nh3.clean(CONTROL_RE.sub("", fragment.replace("\x0b", " ").replace("\x0c", " ")), tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                         url_schemes={"http", "https", "mailto"}, strip_comments=True, link_rel=None)
+    cleaned = EMPTY_INLINE_RE.sub("", cleaned)
     return re.sub(r"\n{3,}", "\n\n", cleaned).strip()
 
 
