@@ -29,7 +29,19 @@ from crawler.spiders.trs import TrsSpider
 from crawler.spiders.wordpress import WordPressSpider
 
 SPIDERS = {"hanweb": HanwebSpider, "wordpress": WordPressSpider, "trs": TrsSpider, "generic": GenericSpider}
-QUIET_LOGGERS = ("scrapy.downloadermiddlewares.retry", "scrapy.core.scraper", "py.warnings")
+#: Their lines repeat what the store pipeline already logs as one line per failure.
+QUIET_LOGGERS = ("scrapy.downloadermiddlewares.retry", "scrapy.downloadermiddlewares.robotstxt",
+                 "scrapy.core.scraper", "py.warnings")
+
+
+class OneLine(logging.Filter):
+    """Show every log record as one line: the user never sees a traceback (``--verbose`` does)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = record.getMessage().splitlines()[0] if record.getMessage() else ""
+        record.args = None
+        record.exc_info = record.exc_text = record.stack_info = None
+        return True
 
 
 @dataclass
@@ -84,16 +96,24 @@ def crawl(sources: list[Source], settings: Settings,
     if unsupported:
         raise CoopfeedError(f"no spider for the profile of source(s): {', '.join(unsupported)}")
     process = CrawlerProcess(settings)
-    for name in QUIET_LOGGERS:  # their lines repeat what the store pipeline already logs
-        logging.getLogger(name).setLevel(logging.CRITICAL)
     summaries: dict[str, RunSummary] = {}
     for source in sources:
         crawler = process.create_crawler(SPIDERS[source.profile])
         summaries[source.name] = RunSummary(source.name)
         _watch(crawler, source.name, summaries, on_event)
         process.crawl(crawler, source=source)
+    if settings.get("LOG_LEVEL") not in ("DEBUG", "INFO"):
+        _one_line_logging()
     process.start()
     return list(summaries.values())
+
+
+def _one_line_logging() -> None:
+    """Quiet Scrapy's duplicate failure lines; keep every other record to one line."""
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+    for handler in logging.getLogger().handlers:  # Scrapy's root handler, installed per crawler
+        handler.addFilter(OneLine())
 
 
 def _watch(crawler, name: str, summaries: dict[str, RunSummary],

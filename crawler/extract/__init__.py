@@ -17,7 +17,8 @@ from crawler.extract.page import Options, Page
 
 PROFILES = {"hanweb": hanweb.extract, "wordpress": wordpress.extract, "trs": trs.extract,
             "generic": generic.extract}
-HANWEB_SIGNS = re.compile(r"ZJEG_RSS\.content|name=['\"]?i_articleid|/art/\d{4}/\d{1,2}/\d{1,2}/art_\d+_\d+", re.I)
+HANWEB_SIGNS = re.compile(r"ZJEG_RSS\.content|<\$\[信息内容\]>|name=['\"]?i_articleid|name=['\"]?ContentStart|"
+                          r"/art/\d{4}/\d{1,2}/\d{1,2}/art_\d+_\d+", re.I)
 WORDPRESS_SIGNS = re.compile(r"/wp-content/|/wp-includes/|class=['\"][^'\"]*\bentry-content\b|"
                              r"name=['\"]generator['\"][^>]*WordPress", re.I)
 TRS_SIGNS = re.compile(r"TRS_Editor|Custom_UnionStyle|/t\d{8}_\d+\.s?html?", re.I)
@@ -35,6 +36,8 @@ def detect_profile(html: str, url: str = "") -> str:
         return "wordpress"
     if TRS_SIGNS.search(url):
         return "trs"
+    if HANWEB_SIGNS.search(url):
+        return "hanweb"
     return "generic"
 
 

@@ -58,7 +58,10 @@ BOILERPLATE_LINES = [re.compile(p, re.I) for p in (
     r"^(上一篇|下一篇)\s*[:：].{0,100}$",
 )]
 
-ORIGIN_RE = re.compile(r"(?:^|\s)(?:Source|From|来源|信息来源|文章来源|稿件来源)\s*[:：]\s*(?P<value>[^\s|｜].*?)\s*(?=$|\s{2,}|\s*\||\s+(?:Author|作者|Editor|编辑|发布时间|时间|字号|浏览|点击|Views)\b|\s*字号)", re.I)
+ORIGIN_STOP = r"(?:Author|Editor|Date|Time|Published|Updated|Views|Font|作者|编辑|发布日期|发布时间|发布|日期|时间|字号|浏览|点击|阅读)"
+ORIGIN_RE = re.compile(
+    r"(?:^|\s)(?:Source|From|来源|信息来源|文章来源|稿件来源)\s*[:：]\s*(?P<value>[^\s|｜].*?)\s*"
+    rf"(?=$|\s{{2,}}|\s*\||\s*{ORIGIN_STOP}\s*[:：]|\s*字号)", re.I)
 EDITOR_RE = re.compile(r"(?:^|\s)(?:Editor in charge|Responsible editor|责任编辑|责编|Editor)\s*[:：]\s*(?P<value>.+?)\s*$", re.I)
 
 

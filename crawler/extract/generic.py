@@ -16,6 +16,9 @@ from trafilatura.htmlprocessing import convert_to_html
 from crawler.extract.article import Article
 from crawler.extract.page import Page, finish, pick_date, title_from_head
 
+#: htmldate without its extensive search: a real date in the markup or none, never a guess
+#: from a copyright year or an unrelated number in the text.
+DATE_PARAMS = {"extensive_search": False, "original_date": True}
 DATE_META = ("article:published_time", "datePublished", "pubdate", "PubDate", "publishdate", "date",
              "dc.date", "dc.date.issued", "sailthru.date", "parsely-pub-date", "og:article:published_time")
 
@@ -24,6 +27,7 @@ def extract(page: Page) -> Article:
     """Extract any article page with trafilatura plus the shared cleaning."""
     document = trafilatura.bare_extraction(
         page.html, url=page.canonical, include_comments=False, with_metadata=True, include_formatting=True,
+        date_extraction_params=DATE_PARAMS,
     )
     body = _body(page, document)
     problems: list[str] = []

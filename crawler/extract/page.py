@@ -215,22 +215,37 @@ def _meta(root: HtmlElement) -> dict[str, str]:
 
 
 def text_after(start: HtmlElement | None, stop: HtmlElement | None, limit: int = 400) -> str:
-    """The page text that follows ``start`` up to ``stop`` (the info line under a headline)."""
+    """The page text that follows ``start`` up to ``stop`` (the info line under a headline);
+    text of one block stays on one line, each new block starts a new line."""
     if start is None:
         return ""
     pieces: list[str] = []
-    size = 0
+    size, block = 0, None
     for node in start.xpath("following::text()"):
         parent = node.getparent()
         if stop is not None and (parent is stop or stop in parent.iterancestors()):
             break
         if parent.tag in ("script", "style"):
             continue
+        here = _block_of(parent)
+        if here is not block and pieces:
+            pieces.append("\n")
+        block = here
         pieces.append(str(node))
         size += len(node)
         if size > limit:
             break
-    return "\n".join(clean_line(piece) for piece in pieces if piece.strip())
+    return "\n".join(clean_line(line) for line in "".join(pieces).split("\n") if line.strip())
+
+
+def _block_of(element: HtmlElement) -> HtmlElement:
+    """The nearest enclosing block element (a table cell, a paragraph, a div…)."""
+    from crawler.extract.render import BLOCK_TAGS
+
+    for node in (element, *element.iterancestors()):
+        if node.tag in BLOCK_TAGS or node.tag == "body":
+            return node
+    return element
 
 
 def fragment(html: str) -> HtmlElement:
