@@ -23,12 +23,14 @@ from scrapy.settings import Settings
 
 from coopfeed.errors import CoopfeedError
 from crawler.sources import Source
+from crawler.spiders.feed import FeedSpider
 from crawler.spiders.generic import GenericSpider
 from crawler.spiders.hanweb import HanwebSpider
 from crawler.spiders.trs import TrsSpider
 from crawler.spiders.wordpress import WordPressSpider
 
-SPIDERS = {"hanweb": HanwebSpider, "wordpress": WordPressSpider, "trs": TrsSpider, "generic": GenericSpider}
+SPIDERS = {"hanweb": HanwebSpider, "wordpress": WordPressSpider, "trs": TrsSpider, "generic": GenericSpider,
+           "feed": FeedSpider}
 #: Their lines repeat what the store pipeline already logs as one line per failure.
 QUIET_LOGGERS = ("scrapy.downloadermiddlewares.retry", "scrapy.downloadermiddlewares.robotstxt",
                  "scrapy.core.scraper", "py.warnings")

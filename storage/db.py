@@ -98,6 +98,7 @@ class Store:
                 self.db["items"].update(row["id"], {"last_seen": now})
                 return row["id"], "unchanged"
             row["updated"] = now
+            row.pop("source")  # an article found again by another source stays with the first
             self.db["items"].update(row["id"], row)
             return row["id"], "updated"
 
@@ -139,9 +140,9 @@ class Store:
         return list(self.db["items"].rows_where(
             where, args, order_by="coalesce(published_utc, first_seen) desc", limit=limit))
 
-    def known_urls(self, source: str) -> set[str]:
-        """Canonical URLs already stored for a source (the crawl skips them)."""
-        return {row["url"] for row in self.db.query("select url from items where source = ?", [source])}
+    def known_ids(self) -> set[str]:
+        """Ids of every stored item, whatever its source (a crawl skips them)."""
+        return {row[0] for row in self.db.execute("select id from items")}
 
     def retry_urls(self, source: str, kinds: tuple[str, ...] = ("http", "timeout", "fetch"),
                    limit: int = 200) -> list[str]:

@@ -72,5 +72,6 @@ def crawled(tmp_path_factory):
     """One replica with faults, crawled once: (site, crawl result). Tests must not change it."""
     served = Site(tmp_path_factory.mktemp("crawled"), faults=True, slow_seconds=SLOW_SECONDS)
     result = served.crawl()
+    served.crawl_requests = [target for _, target, _ in served.server.requests]  # before other tests fetch
     yield served, result
     served.stop()

@@ -31,7 +31,7 @@ from crawler.extract.urls import canonical_url, is_translation
 from crawler.items import ArticleItem, FailureItem
 from crawler.listings import ListLink
 from crawler.sources import Source, load_sources
-from storage import Store
+from storage import Store, item_id
 
 logger = logging.getLogger(__name__)
 
@@ -42,11 +42,11 @@ class SourceSpider(Spider):
     #: The extraction profile used for article pages ("auto" recognises the CMS).
     extract_profile = "auto"
 
-    def __init__(self, source: Source, known_urls: set[str], *, retry_urls: list[str] | None = None,
+    def __init__(self, source: Source, known_ids: set[str], *, retry_urls: list[str] | None = None,
                  refresh: bool = False, full_listing: bool = False, **kwargs: Any):
         super().__init__(name=self.name, **kwargs)
         self.source = source
-        self.known_urls = known_urls
+        self.known_ids = known_ids
         self.retry_urls = retry_urls or []
         self.refresh = refresh
         self.full_listing = full_listing
@@ -92,13 +92,18 @@ class SourceSpider(Spider):
         requests = []
         for link in links:
             canonical = canonical_url(link.url)
-            if canonical in self.known_urls or canonical in self.requested:
+            if self.is_known(link.url) or canonical in self.requested:
                 self.crawler.stats.inc_value("coopfeed/known_skipped")
                 continue
             self.requested.add(canonical)
             requests.append(Request(link.url, callback=self.parse_article, errback=self.failed,
                                     meta={"list_title": link.title}))
         return requests
+
+    def is_known(self, url: str) -> bool:
+        """Whether the article at ``url`` is stored already (by any source)."""
+        translated = is_translation(url)
+        return item_id(canonical_url(url), self.source.language, translated) in self.known_ids
 
     def keep_listing(self, new_links: int, page: int) -> bool:
         """Whether to read list page ``page + 1``: stop at the page limit or a page with nothing new."""
@@ -174,10 +179,10 @@ def _resolve_source(source: Source | str | None, config: str | None, profile: st
 
 
 def _stored_state(db_path: str | None, source: str) -> tuple[set[str], list[str]]:
-    """(URLs already stored, URLs whose fetch failed before) for a source."""
+    """(ids of the items already stored, URLs whose fetch failed before for this source)."""
     store = Store(db_path or "coopfeed.db")
     try:
-        return store.known_urls(source), store.retry_urls(source)
+        return store.known_ids(), store.retry_urls(source)
     finally:
         store.close()
 
