@@ -164,7 +164,10 @@ def replica_serve(port, synthetic, faults, write_config):
 @click.option("--synthetic", default=0, show_default=True, help="Extra generated articles per portal.")
 @friendly
 def demo(directory, once, port, synthetic):
-    """Replica + crawl (+ feeds): the whole pipeline on the bundled replica."""
+    """The whole pipeline on the bundled replica: serve it, crawl it, build and serve the feeds.
+
+    With --once: crawl and build into DIR, then exit.
+    """
     from coopfeed.demo import run_demo
 
     run_demo(Path(directory), once=once, port=port, synthetic=synthetic, echo=click.echo)
@@ -206,6 +209,36 @@ def _register_feed_commands() -> None:
 _register_feed_commands()
 
 
+@cli.command()
+@CONFIG_OPTION
+@DB_OPTION
+@click.option("--out", "out_dir", default="feeds", show_default=True, type=click.Path(file_okay=False),
+              help="Folder for the feed files.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
+@click.option("--port", default=8080, show_default=True, help="Port to serve on.")
+@click.option("--no-first-crawl", is_flag=True, help="Wait for the schedule instead of crawling at start.")
+@friendly
+def run(config_path, db_path, out_dir, host, port, no_first_crawl):
+    """Crawl each source on its schedule, rebuild the feeds after each crawl, and serve them."""
+    from coopfeed.publishing import publish, serve_with_schedule
+    from crawler.run import crawl_in_child
+
+    base_url = f"http://{host}:{port}/"
+    if not no_first_crawl:
+        crawl_in_child(config_path, db_path)
+    publish(Path(config_path), Path(db_path), Path(out_dir), base_url=base_url)
+    serve_with_schedule(Path(config_path), Path(db_path), Path(out_dir), port=port, host=host, echo=click.echo)
+
+
 def main() -> None:
-    """Entry point of the ``coopfeed`` command."""
-    cli(prog_name="coopfeed")
+    """Entry point of the ``coopfeed`` command: no traceback reaches the user unless COOPFEED_DEBUG is set."""
+    import os
+
+    try:
+        cli(prog_name="coopfeed")
+    except Exception as exc:  # a bug: say what happened in one line
+        if os.environ.get("COOPFEED_DEBUG"):
+            raise
+        click.echo(f"coopfeed: internal error: {type(exc).__name__}: {exc} "
+                   "(set COOPFEED_DEBUG=1 to see the traceback)", err=True)
+        sys.exit(2)

@@ -33,7 +33,7 @@ SPIDERS = {"hanweb": HanwebSpider, "wordpress": WordPressSpider, "trs": TrsSpide
            "feed": FeedSpider}
 #: Their lines repeat what the store pipeline already logs as one line per failure.
 QUIET_LOGGERS = ("scrapy.downloadermiddlewares.retry", "scrapy.downloadermiddlewares.robotstxt",
-                 "scrapy.core.scraper", "py.warnings")
+                 "py.warnings")
 
 
 class OneLine(logging.Filter):

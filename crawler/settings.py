@@ -36,6 +36,9 @@ DEFAULT_REQUEST_HEADERS = {
 HTTPCACHE_ENABLED = True
 HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
 HTTPCACHE_DIR = "httpcache"
+# One DBM file instead of six small files per page (measured: the file-per-page storage
+# spent more time in open()/mkdir() than extraction did).
+HTTPCACHE_STORAGE = "scrapy.extensions.httpcache.DbmCacheStorage"
 HTTPCACHE_IGNORE_HTTP_CODES = [301, 302, 303, 307, 308, 404, 410, 429, 500, 502, 503, 504]
 
 ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}

@@ -9,6 +9,7 @@ lines are captured as metadata before they are dropped.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from lxml import etree
 from lxml.cssselect import CSSSelector
@@ -67,13 +68,18 @@ EDITOR_RE = re.compile(r"(?:^|\s)(?:Editor in charge|Responsible editor|责任�
 
 def drop_boilerplate_elements(root: HtmlElement, extra: list[str] | None = None) -> None:
     """Remove boilerplate elements (and any CSS selectors in ``extra``), keeping their tails."""
-    selectors = [_DROP] + [CSSSelector(s) for s in extra or []]
+    selectors = [_DROP] + [_compiled(s) for s in extra or []]
     for selector in selectors:
         for element in selector(root):
             if element is not root and element.getparent() is not None:
                 drop_node(element)
     for comment in root.xpath("//comment()"):
         drop_node(comment)
+
+
+@lru_cache(maxsize=64)
+def _compiled(selector: str) -> CSSSelector:
+    return CSSSelector(selector)
 
 
 def is_boilerplate_line(line: str) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import datetime
 
 import lxml.html
@@ -56,10 +57,8 @@ class Page:
 
     def select(self, selectors: str) -> list[HtmlElement]:
         """Elements matching a CSS selector list (invalid selectors match nothing)."""
-        try:
-            return CSSSelector(selectors)(self.root)
-        except Exception:  # cssselect raises several error types on bad input
-            return []
+        compiled = css(selectors)
+        return compiled(self.root) if compiled is not None else []
 
     def first_text(self, selectors: str) -> str | None:
         """The cleaned text of the first matching element that has text."""
@@ -76,6 +75,15 @@ class Page:
     def html_lang(self) -> str | None:
         lang = self.root.get("lang") or self.root.get("xml:lang")
         return lang.split("-")[0].lower() if lang else None
+
+
+@lru_cache(maxsize=512)
+def css(selectors: str) -> CSSSelector | None:
+    """A compiled CSS selector (compiling costs more than matching), None if it is invalid."""
+    try:
+        return CSSSelector(selectors)
+    except Exception:  # cssselect raises several error types on bad input
+        return None
 
 
 def title_from_head(page: Page) -> str | None:

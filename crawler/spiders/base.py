@@ -35,6 +35,9 @@ from storage import Store, item_id
 
 logger = logging.getLogger(__name__)
 
+#: Scheduler priority of list pages over article pages.
+LIST_PRIORITY = 10
+
 
 class SourceSpider(Spider):
     """Base spider; subclasses implement ``parse_listing`` for their CMS."""
@@ -62,11 +65,12 @@ class SourceSpider(Spider):
         settings.set("DOWNLOAD_DELAY", source.download_delay, priority="spider")
         settings.set("DOWNLOAD_TIMEOUT", source.timeout, priority="spider")
         refresh = settings.getbool("COOPFEED_REFRESH")
-        known, retry = _stored_state(settings.get("COOPFEED_DB"), source.name)
+        known, retry, stored = _stored_state(settings.get("COOPFEED_DB"), source.name)
         if any(is_translation(url) for url in source.start_urls):
             retry = []  # failures hold the unwrapped address: re-fetching it would get the original
+        full = settings.getbool("COOPFEED_FULL_LISTING") or not stored  # a first crawl reads every page
         spider = cls(source, set() if refresh else known, retry_urls=retry, refresh=refresh,
-                     full_listing=settings.getbool("COOPFEED_FULL_LISTING"), **kwargs)
+                     full_listing=full, **kwargs)
         spider._set_crawler(crawler)
         return spider
 
@@ -79,10 +83,11 @@ class SourceSpider(Spider):
     # -- list pages -------------------------------------------------------
 
     def listing_request(self, url: str, page: int, **kwargs: Any) -> Request:
-        """A request for a list page, numbered from 1 for this source."""
+        """A request for a list page, numbered from 1 for this source; list pages go first
+        (``LIST_PRIORITY``): paging is a chain, articles can wait."""
         meta = {"list_page": page, **kwargs.pop("meta", {})}
-        return Request(url, callback=kwargs.pop("callback", self.parse_listing),
-                       errback=self.failed, meta=meta, dont_filter=False, **kwargs)
+        return Request(url, callback=kwargs.pop("callback", self.parse_listing), errback=self.failed,
+                       meta=meta, priority=LIST_PRIORITY, **kwargs)
 
     def parse_listing(self, response: Response) -> Iterator[Any]:
         raise NotImplementedError
@@ -104,6 +109,10 @@ class SourceSpider(Spider):
         """Whether the article at ``url`` is stored already (by any source)."""
         translated = is_translation(url)
         return item_id(canonical_url(url), self.source.language, translated) in self.known_ids
+
+    def fan_out(self) -> bool:
+        """Request every list page at once (first crawl, ``--full``) instead of page by page."""
+        return self.full_listing or self.refresh
 
     def keep_listing(self, new_links: int, page: int) -> bool:
         """Whether to read list page ``page + 1``: stop at the page limit or a page with nothing new."""
@@ -178,11 +187,12 @@ def _resolve_source(source: Source | str | None, config: str | None, profile: st
     return sources[source]
 
 
-def _stored_state(db_path: str | None, source: str) -> tuple[set[str], list[str]]:
-    """(ids of the items already stored, URLs whose fetch failed before for this source)."""
+def _stored_state(db_path: str | None, source: str) -> tuple[set[str], list[str], int]:
+    """(ids of the items already stored, URLs whose fetch failed before, items of this source)."""
     store = Store(db_path or "coopfeed.db")
     try:
-        return store.known_ids(), store.retry_urls(source)
+        count = store.db.execute("select count(*) from items where source = ?", [source]).fetchone()[0]
+        return store.known_ids(), store.retry_urls(source), count
     finally:
         store.close()
 

@@ -14,7 +14,7 @@ from scrapy import FormRequest, Request
 from scrapy.http import Response
 
 from crawler.listings import ListLink, jpage_settings, links_in_fragment, parse_datastore, proxy_form, with_query
-from crawler.spiders.base import SourceSpider
+from crawler.spiders.base import LIST_PRIORITY, SourceSpider
 
 ARTICLE_RE = re.compile(r"/art/\d{4}/\d{1,2}/\d{1,2}/art_\d+_\d+\.html?$")
 DEFAULT_PER_PAGE = 15
@@ -35,21 +35,28 @@ class HanwebSpider(SourceSpider):
         yield from requests
         settings = jpage_settings(response.text)
         total = store.total or settings.get("totalRecord")
-        if store.nextgroup and self.keep_listing(len(requests), 1):
-            per_page = int(settings.get("perPage") or DEFAULT_PER_PAGE)
-            yield self._range_request(response.url, store.nextgroup, store.record_count + 1, per_page, total, 2)
+        if not store.nextgroup or not self.keep_listing(len(requests), 1):
+            return
+        per_page = int(settings.get("perPage") or DEFAULT_PER_PAGE)
+        step = per_page * SCREENS_PER_REQUEST
+        starts = [store.record_count + 1]
+        if total and self.fan_out():  # every range at once: the total is known
+            starts = list(range(store.record_count + 1, int(total) + 1, step))
+        for page, start in enumerate(starts, start=2):
+            yield self._range_request(response.url, store.nextgroup, start, per_page, total, page,
+                                      chained=len(starts) == 1)
 
     def _range_request(self, referer: str, nextgroup: str, start: int, per_page: int,
-                       total: Any, page: int) -> Request:
+                       total: Any, page: int, chained: bool = True) -> Request:
         """POST startrecord..endrecord to the dataproxy, as the jpage widget does."""
         proxy_url, form = proxy_form(nextgroup)
         end = start + per_page * SCREENS_PER_REQUEST - 1
         url = with_query(proxy_url, startrecord=start, endrecord=end, perpage=per_page)
         return FormRequest(
-            url, formdata=form, callback=self.parse_proxy, errback=self.failed,
+            url, formdata=form, callback=self.parse_proxy, errback=self.failed, priority=LIST_PRIORITY,
             headers={"Referer": referer, "X-Requested-With": "XMLHttpRequest"},
             meta={"list_page": page, "nextgroup": nextgroup, "end": end, "per_page": per_page,
-                  "referer": referer, "total": total},
+                  "referer": referer, "total": total, "chained": chained},
         )
 
     def parse_proxy(self, response: Response):
@@ -62,7 +69,7 @@ class HanwebSpider(SourceSpider):
         yield from requests
         total = store.total or meta["total"]
         end = meta["end"]
-        if (total is None or end < int(total)) and self.keep_listing(len(requests), meta["list_page"]):
+        if meta["chained"] and (total is None or end < int(total)) and self.keep_listing(len(requests), meta["list_page"]):
             yield self._range_request(meta["referer"], meta["nextgroup"], end + 1, meta["per_page"],
                                       total, meta["list_page"] + 1)
 

@@ -32,6 +32,14 @@ class TrsSpider(SourceSpider):
         requests = self.follow_articles(links)
         yield from requests
         page = response.meta.get("list_page", 1)
+        if response.meta.get("fanned"):
+            return
+        pages = trs_pages(response.text)
+        if pages and pages[1] == 0 and self.fan_out():  # every list page at once: the count is known
+            for number in range(1, pages[0]):
+                url = self._wrap(response, urljoin(list_url, f"{pages[2]}_{number}.{pages[3]}"))
+                yield self.listing_request(url, number + 1, meta={"fanned": True})
+            return
         next_url = self._next_page(response, list_url)
         if next_url and self.keep_listing(len(requests), page):
             yield self.listing_request(next_url, page + 1)
@@ -56,6 +64,10 @@ class TrsSpider(SourceSpider):
             if not href:
                 return None
             target = canonical_url(response.urljoin(href))
+        return self._wrap(response, target)
+
+    def _wrap(self, response: Response, target: str) -> str:
+        """``target`` wrapped like the page being read (through the translator or not)."""
         if is_translation(response.url):
             return with_query(response.url, **{_wrapped_param(response.url): target})
         return target
