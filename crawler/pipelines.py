@@ -42,7 +42,12 @@ class StorePipeline:
 
     def process_item(self, item):
         if isinstance(item, ArticleItem):
-            self._save_article(item)
+            try:
+                self._save_article(item)
+            except Exception as exc:  # never lose an article silently: say so, per source
+                logger.debug("store failed for %s", item.article.get("url"), exc_info=True)
+                self._record(item.source, item.article.get("url", "?"), f"not stored: {type(exc).__name__}: {exc}",
+                             "store")
         elif isinstance(item, FailureItem):
             self._record(item.source, item.url, item.reason, item.kind)
         return item
@@ -56,7 +61,10 @@ class StorePipeline:
 
     def _record(self, source: str, url: str, reason: str, kind: str, counter: str = "coopfeed/failed") -> None:
         """Store one failure, count it, and tell the user in one line."""
-        self.store.record_failure(source, url, reason, kind=kind, run_started=self.run_started)
+        try:
+            self.store.record_failure(source, url, reason, kind=kind, run_started=self.run_started)
+        except Exception as exc:  # the store itself is failing (disk full…): the log line still tells
+            reason = f"{reason} (and the failure could not be recorded: {exc})"
         self.stats.inc_value(counter)
         self.stats.inc_value(f"coopfeed/failures/{kind}")
         logger.warning("%s: %s: %s", source, url, reason)

@@ -36,7 +36,7 @@ def expected_id(row: dict) -> str:
 def test_crawl_exits_cleanly_with_one_summary_line_per_source(crawled):
     site, result = crawled
     assert result.returncode == 0, result.stderr
-    assert "Traceback" not in result.stderr
+    assert "Traceback" not in result.stderr and "ERROR" not in result.stderr
     summaries = [line for line in result.stdout.splitlines() if re.match(r"^\w+: \d+ new", line)]
     assert [line.split(":")[0] for line in summaries] == ["zj_news", "sx_hotnews", "wttimes", "xznmx", "xznmx_en"]
 
