@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 
 from scrapy import signals
 
+from crawler.summary import summary_from_stats
 from storage import Store
 
 
@@ -33,18 +34,12 @@ class RunRecorder:
         started = stats.get_value("coopfeed/run_started") or stats.get_value("start_time")
         if isinstance(started, datetime):
             started = started.isoformat(timespec="seconds")
+        summary = summary_from_stats(source.name, stats.get_stats(), reason, 0.0)
         store = Store(self.db_path)
         try:
-            store.record_run(
-                source.name,
-                started=started,
-                finished=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                pages=stats.get_value("response_received_count", 0),
-                new=stats.get_value("coopfeed/new", 0),
-                updated=stats.get_value("coopfeed/updated", 0),
-                unchanged=stats.get_value("coopfeed/unchanged", 0),
-                failed=stats.get_value("coopfeed/failed", 0),
-                status=reason,
-            )
+            store.record_run(source.name, started=started,
+                             finished=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                             pages=summary.pages, new=summary.new, updated=summary.updated,
+                             unchanged=summary.unchanged, failed=summary.failed, status=reason)
         finally:
             store.close()

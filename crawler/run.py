@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from scrapy.settings import Settings
 
 from coopfeed.errors import CoopfeedError
 from crawler.sources import Source
+from crawler.summary import RunSummary, summary_from_stats
 from crawler.spiders.feed import FeedSpider
 from crawler.spiders.generic import GenericSpider
 from crawler.spiders.hanweb import HanwebSpider
@@ -44,29 +45,6 @@ class OneLine(logging.Filter):
         record.args = None
         record.exc_info = record.exc_text = record.stack_info = None
         return True
-
-
-@dataclass
-class RunSummary:
-    """What one source's crawl did, from its Scrapy stats."""
-
-    source: str
-    pages: int = 0
-    new: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    failed: int = 0
-    problems: int = 0
-    skipped: int = 0
-    status: str = "not run"
-    seconds: float = 0.0
-
-    def line(self) -> str:
-        """One line for the user."""
-        extra = f", {self.problems} with field problems" if self.problems else ""
-        return (f"{self.source}: {self.new} new, {self.updated} updated, {self.unchanged} unchanged, "
-                f"{self.failed} failed{extra} ({self.pages} pages, {self.skipped} already stored, "
-                f"{self.seconds:.1f} s, {self.status})")
 
 
 def crawl_settings(db_path: str | Path, config_path: str | Path | None = None, *,
@@ -135,22 +113,6 @@ def _watch(crawler, name: str, summaries: dict[str, RunSummary],
     crawler.signals.connect(lambda **_: emit("page"), signal=signals.response_received, weak=False)
     crawler.signals.connect(lambda **_: emit("item"), signal=signals.item_scraped, weak=False)
     crawler.signals.connect(closed, signal=signals.spider_closed, weak=False)
-
-
-def summary_from_stats(name: str, stats: dict[str, Any], status: str, seconds: float) -> RunSummary:
-    """Build a RunSummary from a crawler's stats dictionary."""
-    return RunSummary(
-        source=name,
-        pages=stats.get("response_received_count", 0),
-        new=stats.get("coopfeed/new", 0),
-        updated=stats.get("coopfeed/updated", 0),
-        unchanged=stats.get("coopfeed/unchanged", 0),
-        failed=stats.get("coopfeed/failed", 0),
-        problems=stats.get("coopfeed/problems", 0),
-        skipped=stats.get("coopfeed/known_skipped", 0),
-        status=status,
-        seconds=seconds,
-    )
 
 
 def crawl_in_child(config_path: str | Path, db_path: str | Path, names: list[str] | None = None,

@@ -7,10 +7,10 @@ import html as html_lib
 import re
 
 import lxml.html
-import nh3
 from lxml import etree
 from lxml.html import HtmlElement
 
+from coopfeed.htmlpolicy import clean_html
 from crawler.extract.clean import drop_node, is_boilerplate_line
 
 BLOCK_TAGS = {
@@ -20,12 +20,6 @@ BLOCK_TAGS = {
 }
 CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffe\uffff]")  # \t \n \v \f \r count as spaces
 SPACE_RE = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u2028\u2029\u202f\u205f\u3000]+")
-EMPTY_INLINE_RE = re.compile(r"<(b|strong|em|i|u|sub|sup|a)>\s*</\1>")
-ALLOWED_TAGS = {"p", "br", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "strong", "em", "b",
-                "i", "u", "sub", "sup", "a", "img", "table", "thead", "tbody", "tr", "td", "th", "caption",
-                "figure", "figcaption", "pre", "code", "hr"}
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title", "width", "height"},
-                      "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}}
 
 
 def clean_line(line: str) -> str:
@@ -58,11 +52,8 @@ def text_lines(element: HtmlElement) -> list[str]:
 
 
 def sanitize_html(fragment: str) -> str:
-    """nh3 allowlist: no script/style/iframe, no on* attributes, only http(s)/mailto links."""
-    cleaned = nh3.clean(CONTROL_RE.sub("", fragment.replace("\x0b", " ").replace("\x0c", " ")), tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                        url_schemes={"http", "https", "mailto"}, strip_comments=True, link_rel=None)
-    cleaned = EMPTY_INLINE_RE.sub("", cleaned)
-    return re.sub(r"\n{3,}", "\n\n", cleaned).strip()
+    """The shared allowlist (``coopfeed.htmlpolicy``): no script/style/iframe, no on* attributes."""
+    return clean_html(fragment)
 
 
 def body_html(element: HtmlElement, base_url: str, text_paragraphs: list[str]) -> str:
