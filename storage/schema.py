@@ -1,12 +1,18 @@
-"""The store's tables, created (or completed) idempotently with sqlite-utils.
-
-The schema is part of the product: users query it. README.md documents it.
-"""
+"""The store's tables, indexes and full-text index, created or completed idempotently with sqlite-utils."""
 
 from __future__ import annotations
 
+import logging
+
 import sqlite_utils
 
+from coopfeed.errors import StoreError
+from storage.clock import to_utc
+
+logger = logging.getLogger(__name__)
+
+# The schema is part of the product (users query it with SQL, sqlite-utils and
+# Datasette): change it only by adding columns, and document every change.
 TABLES: dict[str, dict] = {
     "sources": {
         "columns": {"name": str, "title": str, "profile": str, "start_urls": str, "language": str,
@@ -36,9 +42,10 @@ TABLES: dict[str, dict] = {
     "item_topics": {
         "columns": {"item_id": str, "topic": str, "assigned": str},
         "pk": ("item_id", "topic"),
+        "foreign_keys": [("item_id", "items", "id")],
         "indexes": [["topic"]],
     },
-    "topic_rules": {
+    "topic_rules": {  # written by feeds/membership.py: when each topic's rule last ran
         "columns": {"topic": str, "rule_hash": str, "evaluated": str},
         "pk": "topic",
     },
@@ -48,18 +55,47 @@ FTS_COLUMNS = ["title", "text"]
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
-    """Create missing tables, columns, indexes and the FTS index; change nothing else."""
+    """Create what is missing (tables, columns, indexes, the FTS index); leave everything else alone."""
     for name, spec in TABLES.items():
-        table = db[name]
+        table = db.table(name)
         if not table.exists():
-            table.create(spec["columns"], pk=spec["pk"])
+            table.create(spec["columns"], pk=spec["pk"], foreign_keys=spec.get("foreign_keys"))
         else:
-            missing = {col: kind for col, kind in spec["columns"].items() if col not in table.columns_dict}
-            for column, kind in missing.items():
-                table.add_column(column, kind)
+            _add_missing_columns(table, spec["columns"])
         for columns in spec.get("indexes", []):
             table.create_index(columns, if_not_exists=True)
-    if not db["items"].detect_fts():
-        # trigram: English and Chinese alike (the default tokenizer keeps a run of
-        # Chinese characters as one token); triggers keep the index in step.
-        db["items"].enable_fts(FTS_COLUMNS, fts_version="FTS5", tokenize="trigram", create_triggers=True)
+    ensure_fts(db)
+
+
+def ensure_fts(db: sqlite_utils.Database) -> None:
+    """The trigram FTS5 index over title and text, kept current by triggers.
+
+    trigram, not the default tokenizer: that one keeps a whole run of Chinese
+    characters as a single token. ``replace=True`` makes this a no-op when the
+    index is already right and rebuilds one made with other settings.
+    """
+    db.table("items").enable_fts(FTS_COLUMNS, fts_version="FTS5", tokenize="trigram",
+                                 create_triggers=True, replace=True)
+
+
+def _add_missing_columns(table: sqlite_utils.db.Table, columns: dict[str, type]) -> None:
+    """Add the columns an older file lacks, and fill the ones derived from others."""
+    present = table.columns_dict
+    for column, kind in columns.items():
+        if column not in present:
+            logger.info("adding column %s.%s to an older store", table.name, column)
+            table.add_column(column, kind)
+            if (table.name, column) == ("items", "published_utc"):
+                _backfill_published_utc(table)
+
+
+def _backfill_published_utc(table: sqlite_utils.db.Table) -> None:
+    """Derive ``published_utc`` for rows stored before that column existed."""
+    rows = list(table.db.execute("select id, published from items where published is not null"))
+    with table.db.atomic():
+        for item_id, published in rows:
+            try:
+                utc = to_utc(published)
+            except StoreError:
+                continue  # an unparseable old value stays undated for ordering
+            table.db.execute("update items set published_utc = ? where id = ?", [utc, item_id])
