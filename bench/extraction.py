@@ -37,7 +37,7 @@ def shingle_counts(text: str) -> Counter:
 
 
 def page_scores(truth: str, predicted: str) -> dict:
-    """TP/FP/FN, precision and recall of one page, and whether its tokens match exactly."""
+    """Shingle precision and recall of one page (None when undefined), and whether its tokens match exactly."""
     t, p = shingle_counts(truth), shingle_counts(predicted)
     tp = sum((t & p).values())
     fp = sum((p - t).values())
@@ -85,12 +85,14 @@ def load_pages(data: Path) -> list[tuple[str, str, str, str]]:
 
 
 def trafilatura_alone(html: str, url: str) -> str:
+    """The reference: trafilatura's text with comments excluded."""
     import trafilatura
 
     return trafilatura.extract(html, url=url, include_comments=False) or ""
 
 
 def coopfeed_generic(html: str, url: str) -> str:
+    """The text of coopfeed's generic profile ("" when it finds no article)."""
     from coopfeed.errors import ExtractionError
     from crawler.extract import extract
 
@@ -104,6 +106,7 @@ EXTRACTORS = {"trafilatura": trafilatura_alone, "coopfeed-generic": coopfeed_gen
 
 
 def score(pages, extractor) -> dict:
+    """The metric of one extractor over all pages, its bootstrap deviations and its run time."""
     started = time.perf_counter()
     per_page = [page_scores(truth, extractor(html, url)) for _, url, html, truth in pages]
     result = aggregate(per_page) | bootstrap(per_page)
@@ -124,12 +127,11 @@ def main() -> None:
     if args.json:
         print(json.dumps(results, indent=2))
         return
-    print(f"{len(pages)} pages from {args.data}")
-    print(f"{'extractor':18} {'F1':>14} {'precision':>10} {'recall':>8} {'exact':>6} {'seconds':>8}")
+    print(f"{len(pages)} pages from {args.data}; ± is the bootstrap standard deviation (1000 resamples)")
+    print(f"{'extractor':18} {'F1':>13} {'precision':>13} {'recall':>13} {'exact':>6} {'seconds':>8}")
     for name, r in results.items():
-        print(f"{name:18} {r['f1']:.3f} ± {r['f1_std']:.3f} {r['precision']:10.3f} {r['recall']:8.3f} "
-              f"{r['exact']:6.3f} {r['seconds']:8.1f}")
-
+        print(f"{name:18} {r['f1']:.3f} ± {r['f1_std']:.3f} {r['precision']:.3f} ± {r['precision_std']:.3f} "
+              f"{r['recall']:.3f} ± {r['recall_std']:.3f} {r['exact']:6.3f} {r['seconds']:8.1f}")
 
 if __name__ == "__main__":
     main()

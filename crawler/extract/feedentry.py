@@ -5,14 +5,15 @@ from __future__ import annotations
 from email.utils import parsedate_to_datetime
 from zoneinfo import ZoneInfo
 
+import lxml.html
+
 from coopfeed.errors import ExtractionError
 from crawler.extract.article import Article
+from crawler.extract.clean import is_boilerplate_line
 from crawler.extract.dates import BadDate, parse_date
 from crawler.extract.page import guess_language
-from crawler.extract.render import clean_line, paragraphs, sanitize_html
+from crawler.extract.render import body_html, clean_line, text_lines
 from crawler.extract.urls import canonical_url
-
-import lxml.html
 
 
 def entry_content(entry: dict) -> str:
@@ -35,7 +36,7 @@ def from_feed_entry(entry: dict, *, timezone: str = "Asia/Shanghai", language: s
         raise ExtractionError("feed entry has no link", field="url")
     html = entry_content(entry)
     body = lxml.html.fragment_fromstring(html, create_parent="div") if html.strip() else None
-    text_paragraphs = paragraphs(body) if body is not None else []
+    text_paragraphs = [line for line in text_lines(body) if not is_boilerplate_line(line)] if body is not None else []
     if not text_paragraphs:
         raise ExtractionError("feed entry has no text", field="body")
     url = canonical_url(link)
@@ -45,7 +46,7 @@ def from_feed_entry(entry: dict, *, timezone: str = "Asia/Shanghai", language: s
         url=url,
         title=clean_line(entry.get("title") or "") or url,
         text="\n\n".join(text_paragraphs),
-        html=sanitize_html(lxml.html.tostring(body, encoding="unicode")),
+        html=body_html(body, url, text_paragraphs, is_boilerplate_line),
         published=published,
         author=entry.get("author") or None,
         language=language or guess_language(" ".join(text_paragraphs)),

@@ -1,45 +1,56 @@
 """WordPress posts: ``h1.entry-title``, ``time.entry-date``, ``.entry-content``.
 
 Date: ``time.entry-date.published[datetime]`` > ``article:published_time`` >
-the visible date of themes without a datetime attribute > the URL path.
+the visible date of themes without a datetime attribute ("June 3, 2021") >
+the URL path. Jetpack share and related-posts blocks inside the body go.
 """
 
 from __future__ import annotations
 
-from crawler.extract.article import Article
-from crawler.extract.page import Page, finish, pick_date, title_from_head
+from lxml.cssselect import CSSSelector
 
-TITLE_SELECTORS = "h1.entry-title, .entry-header h1, h1.post-title, article h1, h1"
-BODY_SELECTORS = ".entry-content, .post-content, .td-post-content, article .content, .single-content"
-AUTHOR_SELECTORS = ".byline .author a, .byline .fn, .author.vcard a, a[rel=author], .entry-author-name"
-DROP_IN_BODY = [".sharedaddy", ".jp-relatedposts", ".wp-block-buttons", ".post-tags", ".yarpp-related",
-                ".wpcnt", ".code-block", "ins.adsbygoogle"]
+from crawler.extract.clean import drop_elements
+from crawler.extract.page import Found, Page, title_from_head
+
+TITLE_SELECTORS = ("h1.entry-title", ".entry-header h1", "h1.post-title", "article h1", ".entry-title", "h1")
+BODY_SELECTORS = (".entry-content", ".post-content", ".td-post-content", ".single-content", "article .content")
+AUTHOR_SELECTORS = (".byline .author a", ".byline .fn", ".author.vcard .fn", ".author.vcard a", "a[rel=author]",
+                    ".entry-author-name", ".byline")
+PUBLISHED_SELECTORS = ("time.entry-date.published[datetime]", "time.published[datetime]",
+                       ".posted-on time[datetime]:not(.updated)")
+VISIBLE_DATE_SELECTORS = ("time.entry-date", ".entry-date", ".posted-on", ".post-date", ".entry-meta .date")
+DROP_IN_BODY = [CSSSelector(s) for s in (
+    ".sharedaddy", ".jp-relatedposts", "#jp-relatedposts", ".wp-block-buttons", ".post-tags", ".yarpp-related",
+    ".wpcnt", ".code-block", "ins.adsbygoogle", ".addtoany_share_save_container", ".wp-block-jetpack-sharing-buttons",
+)]
 
 
-def extract(page: Page) -> Article:
-    """Extract a WordPress single post."""
-    body = _first(page, page.override("body") or BODY_SELECTORS)
-    problems: list[str] = []
-    published = pick_date(page, _date_candidates(page), problems)
-    author = page.first_text(page.override("author") or AUTHOR_SELECTORS) or page.meta_value("author")
-    title = (page.first_text(page.override("title") or TITLE_SELECTORS)
-             or page.meta_value("og:title") or title_from_head(page))
+def extract(page: Page) -> Found:
+    """Find the title, body, dates and author of a WordPress single post."""
+    body = page.first(*BODY_SELECTORS)
     if body is not None:
-        for selector in DROP_IN_BODY:
-            for element in page.select(selector):
-                if element.getparent() is not None:
-                    element.getparent().remove(element)
-    return finish(page, title=title, body=body, published=published, problems=problems, author=author)
+        drop_elements(body, DROP_IN_BODY)
+    author = page.first_text(*AUTHOR_SELECTORS)
+    return Found(
+        title=page.first_text(*TITLE_SELECTORS) or page.meta_value("og:title") or title_from_head(page),
+        body=body,
+        dates=[_published_attribute(page), page.meta_value("article:published_time", "datePublished"),
+               page.first_text(*VISIBLE_DATE_SELECTORS)],
+        author=_without_by(author) or page.meta_value("author"),
+    )
 
 
-def _date_candidates(page: Page) -> list[str | None]:
-    custom = page.first_text(page.override("date")) if page.override("date") else None
-    published = page.select("time.entry-date.published, time.published, .posted-on time, time.entry-date")
-    attributes = [element.get("datetime") for element in published if element.get("datetime")]
-    visible = page.first_text(".entry-date, .posted-on, .post-date, .entry-meta .date, time")
-    return [custom, *attributes, page.meta_value("article:published_time", "datePublished"), visible]
+def _published_attribute(page: Page) -> str | None:
+    for selector in PUBLISHED_SELECTORS:
+        for element in page.select(selector):
+            if element.get("datetime", "").strip():
+                return element.get("datetime")
+    return None
 
 
-def _first(page: Page, selectors: str):
-    found = page.select(selectors)
-    return found[0] if found else None
+def _without_by(author: str | None) -> str | None:
+    """"by Li Na" -> "Li Na"."""
+    if not author:
+        return None
+    words = author.split()
+    return " ".join(words[1:] if words[0].lower() in ("by", "posted") else words) or None
