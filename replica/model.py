@@ -1,15 +1,26 @@
-"""Replica articles: loaded from the TOML content files, plus generated ones."""
+"""Replica articles: the record every renderer reads, loaded from the TOML content files.
+
+The content (``replica/content/<portal>.toml``) is data; this module checks it
+once at load and turns each ``[[article]]`` into a :class:`ReplicaArticle`.
+"""
 
 from __future__ import annotations
 
-import random
 import tomllib
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field, fields
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from coopfeed.errors import ConfigError
 
 CONTENT_DIR = Path(__file__).parent / "content"
 PORTALS = ("zj", "sx", "wttimes", "xznmx")
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+BODY_STYLES = ("p", "br", "legacy")
+THEMES = ("modern", "classic")
+COLUMN_IDS = {"zj": 5798, "sx": 1501262}
 
 
 @dataclass
@@ -21,143 +32,101 @@ class ReplicaArticle:
     title: str
     published: datetime  # Beijing local time, naive
     paragraphs: list[str]
-    id: int = 0
-    slug: str = ""
-    list_title: str = ""
-    origin: str = ""
-    editor: str = ""
-    author: str = ""
-    regions: list[str] = field(default_factory=list)
-    body: str = "p"
-    theme: str = "modern"
+    id: int = 0  # Hanweb and TRS article number
+    slug: str = ""  # WordPress permalink slug
+    list_title: str = ""  # a cut title shown in lists ("..."); the full title stays in title=
+    origin: str = ""  # "Source:" / 来源
+    editor: str = ""  # 责任编辑
+    author: str = ""  # WordPress byline
+    regions: list[str] = field(default_factory=list)  # what it is about; empty when off-topic
+    body: str = "p"  # Hanweb body markup: p, br or legacy
+    theme: str = "modern"  # WordPress theme: modern or classic
     images: list[str] = field(default_factory=list)
-    gbk: bool = False
-    pubdate_meta: bool = True
-    unsafe: bool = False
-    control_char: bool = False
-    en: dict | None = None
-    fault: str | None = None
+    gbk: bool = False  # TRS page served as GBK bytes
+    pubdate_meta: bool = True  # Hanweb page carries meta PubDate
+    unsafe: bool = False  # WordPress body with script, onclick and a javascript: link
+    control_char: bool = False  # WordPress body with a control character
+    en: dict | None = None  # TRS: the English machine translation (title, origin, editor, paragraphs)
+    fault: str | None = None  # how the page is broken (faults mode only)
     synthetic: bool = False
-    modified: float = 0.0
+    modified: float = 0.0  # POSIX time of the last change (Last-Modified)
 
     @property
     def path(self) -> str:
         """The article's address on the replica server."""
         p = self.published
-        if self.portal == "zj":
-            return f"/zj/art/{p.year}/{p.month}/{p.day}/art_5798_{self.id}.html"
-        if self.portal == "sx":
-            return f"/sx/art/{p.year}/{p.month}/{p.day}/art_1501262_{self.id}.html"
+        if self.portal in COLUMN_IDS:
+            column = COLUMN_IDS[self.portal]
+            return f"/{self.portal}/art/{p.year}/{p.month}/{p.day}/art_{column}_{self.id}.html"
         if self.portal == "wttimes":
             return f"/wttimes/{p:%Y/%m/%d}/{self.slug}/"
         return f"/xznmx/yzdt_4226/{p:%Y%m}/t{p:%Y%m%d}_{self.id}.html"
 
     @property
     def language(self) -> str:
+        """The page's language: the TRS portal is Chinese, the others English."""
         return "zh" if self.portal == "xznmx" else "en"
+
+    @property
+    def published_aware(self) -> datetime:
+        """The publication time with its Beijing offset."""
+        return self.published.replace(tzinfo=SHANGHAI)
 
 
 def load_articles() -> list[ReplicaArticle]:
-    """Every hand-written article of every portal."""
+    """Every hand-written article of every portal, checked."""
     articles = []
     for portal in PORTALS:
-        data = tomllib.loads((CONTENT_DIR / f"{portal}.toml").read_text(encoding="utf-8"))
-        for entry in data["article"]:
+        path = CONTENT_DIR / f"{portal}.toml"
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as error:
+            raise ConfigError(f"{path}: cannot read replica content: {error}") from error
+        for number, entry in enumerate(data.get("article", []), start=1):
+            check_entry(entry, f"{path.name}, article {number} ({entry.get('key', 'no key')})")
             articles.append(make_article(portal, entry))
+    check_unique(articles)
     return articles
 
 
 def make_article(portal: str, entry: dict) -> ReplicaArticle:
     """A ReplicaArticle from a content-file entry (or keyword arguments)."""
-    fields = dict(entry)
-    published = fields.pop("published")
+    values = dict(entry)
+    published = values.pop("published")
     if isinstance(published, str):
-        published = datetime.strptime(published, "%Y-%m-%d %H:%M:%S")
-    article = ReplicaArticle(portal=portal, published=published, **fields)
-    article.modified = article.published.timestamp()
+        published = datetime.strptime(published, TIME_FORMAT)
+    article = ReplicaArticle(portal=portal, published=published, **values)
+    article.modified = article.published_aware.timestamp()
     return article
 
 
-FAULTS = (
-    ("zj", "zj-fault-missing", "404", 2293000, "2018-10-09 10:00:00", "Partner County Officials Visit Yiwu Market"),
-    ("zj", "zj-fault-empty", "empty", 2293010, "2018-10-09 11:00:00", "Notice on Agricultural Trade Fair Schedule"),
-    ("zj", "zj-fault-baddate", "baddate", 2293020, "2018-10-09 12:00:00", "Ningbo Technicians Train Herders in Haixi"),
-    ("sx", "sx-fault-slow", "slow", 46000010, "2020-04-01 10:00:00", "Shaoxing companies open workshops in Guizhou"),
-    ("wttimes", "wt-fault-error", "500", 0, "2021-04-01 10:00:00", "Server error page for a listed post"),
-    ("xznmx", "nmx-fault-soup", "soup", 4080010, "2022-02-10 10:00:00", "援藏资金支持尼玛县修建乡村道路"),
-    ("xznmx", "nmx-fault-truncated", "truncated", 4080020, "2022-02-11 10:00:00", "尼玛县召开援藏项目推进会"),
-)
-
-FAULT_REGIONS = {"zj": ["qinghai"], "sx": ["guizhou"], "wttimes": [], "xznmx": ["tibet"]}
-FAULT_TEXT = {
-    "zj": ["Technicians from Ningbo spent two weeks in Haixi teaching herders how to repair solar water pumps.",
-           "The course will be repeated in Wulan County next spring."],
-    "sx": ["Two Shaoxing garment companies opened workshops in Guizhou this month."],
-    "wttimes": ["This post is never served: the server answers 500."],
-    "xznmx": ["在杭州援藏资金支持下，尼玛县今年新修乡村道路86公里，方便了牧民群众出行。",
-              "道路建成后，牧区合作社的牦牛肉可以更快运往那曲和拉萨。"],
-}
+KNOWN_FIELDS = {f.name for f in fields(ReplicaArticle)} - {"portal", "modified", "synthetic", "fault"}
 
 
-def fault_articles() -> list[ReplicaArticle]:
-    """The broken pages listed only when the replica is built with faults."""
-    articles = []
-    for portal, key, fault, number, published, title in FAULTS:
-        slug = "server-error-page-for-a-listed-post" if portal == "wttimes" else ""
-        articles.append(make_article(portal, {
-            "key": key, "id": number, "slug": slug, "published": published, "title": title,
-            "paragraphs": FAULT_TEXT[portal], "fault": fault, "regions": FAULT_REGIONS[portal]}))
-    return articles
+def check_entry(entry: dict, where: str) -> None:
+    """Raise ConfigError naming the entry and the fix when an article record is wrong."""
+    for name in ("key", "title", "published", "paragraphs"):
+        if name not in entry:
+            raise ConfigError(f"{where}: missing '{name}'; every article needs key, title, published, paragraphs")
+    unknown = set(entry) - KNOWN_FIELDS
+    if unknown:
+        raise ConfigError(f"{where}: unknown field(s) {sorted(unknown)}; known: {sorted(KNOWN_FIELDS)}")
+    try:
+        datetime.strptime(entry["published"], TIME_FORMAT)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{where}: published must be a string 'YYYY-MM-DD HH:MM:SS' (Beijing time)") from None
+    if entry.get("body", "p") not in BODY_STYLES or entry.get("theme", "modern") not in THEMES:
+        raise ConfigError(f"{where}: body must be one of {BODY_STYLES}, theme one of {THEMES}")
+    if "en" in entry and set(entry["en"]) != {"title", "origin", "editor", "paragraphs"}:
+        raise ConfigError(f"{where}: [article.en] needs exactly title, origin, editor, paragraphs")
 
 
-REGIONS = [("Sichuan", "Guangyuan"), ("Guizhou", "Qiandongnan"), ("Hubei", "Enshi"), ("Jilin", "Yanbian"),
-           ("Xinjiang", "Aksu"), ("Qinghai", "Haixi"), ("Tibet", "Nagqu"), ("Chongqing", "Fuling")]
-SUBJECTS = ["tea cooperative", "vocational school", "county hospital", "e-commerce centre", "labour station",
-            "solar farm", "cold-chain depot", "textile workshop", "kiwi orchard", "yak dairy"]
-VERBS = ["opens", "expands", "reports record sales at", "hosts training at", "receives new equipment for"]
-SENTENCES = [
-    "Officials from Zhejiang and {region} inspected the {subject} in {place} on {day}.",
-    "The project was funded by counterpart assistance from {city} and employs {n} local residents.",
-    "Cooperatives in {place} sold products worth {n} thousand yuan through the new channel.",
-    "Cadres on temporary duty from {city} helped to draw up the plan for the {subject}.",
-    "Local officials said the {subject} would be expanded next year with support from Zhejiang.",
-    "Training courses for {n} villagers were organised by experts from {city}.",
-]
-ZH_SENTENCES = ["杭州援藏工作队近日到尼玛县{place}开展调研，察看了{subject}建设情况。",
-                "该项目由援藏资金支持，带动当地{n}名群众就业增收。",
-                "工作队表示，将继续推动产业帮扶和人才交流，巩固拓展脱贫攻坚成果。"]
-ZH_SUBJECTS = ["牦牛养殖基地", "寄宿制学校", "卫生院", "光伏电站", "饲草基地"]
-ZH_PLACES = ["文部乡", "中仓乡", "荣玛乡", "卓尼乡", "甲谷乡"]
-CITIES = ["Hangzhou", "Ningbo", "Wenzhou", "Huzhou", "Jiaxing", "Shaoxing", "Jinhua", "Taizhou"]
-
-
-def synthetic_articles(portal: str, count: int, seed: int = 7) -> list[ReplicaArticle]:
-    """``count`` generated articles for a portal, older than the hand-written ones, deterministic."""
-    rng = random.Random(f"{seed}-{portal}")
-    start = {"zj": datetime(2017, 6, 30, 9), "sx": datetime(2019, 4, 30, 9),
-             "wttimes": datetime(2020, 12, 31, 9), "xznmx": datetime(2021, 9, 30, 9)}[portal]
-    articles = []
-    for index in range(count):
-        published = start - timedelta(hours=7 * index + 1, minutes=rng.randrange(60), seconds=rng.randrange(60))
-        region, place = REGIONS[index % len(REGIONS)]
-        subject = SUBJECTS[(index // len(REGIONS)) % len(SUBJECTS)]
-        fields = {"key": f"{portal}-synthetic-{index}", "published": published, "synthetic": True,
-                  "regions": [region.lower()], "id": 1_000_000 + index, "slug": f"synthetic-report-{index}"}
-        if portal == "xznmx":
-            fields["title"] = f"尼玛县{ZH_PLACES[index % 5]}{ZH_SUBJECTS[index % 5]}建设动态（第{index + 1}期）"
-            fields["paragraphs"] = [s.format(place=ZH_PLACES[index % 5], subject=ZH_SUBJECTS[index % 5],
-                                             n=rng.randrange(20, 400)) for s in ZH_SENTENCES]
-            fields["origin"], fields["editor"] = "浙江在线", "次旦"
-        else:
-            fields["title"] = f"{place} {subject} {VERBS[index % len(VERBS)]} Zhejiang partnership, report {index + 1}"
-            fields["paragraphs"] = [_sentences(rng, region, place, subject) for _ in range(rng.randrange(3, 6))]
-            fields["author"] = "Synthetic Desk"
-        articles.append(make_article(portal, fields))
-    return articles
-
-
-def _sentences(rng: random.Random, region: str, place: str, subject: str) -> str:
-    return " ".join(
-        rng.choice(SENTENCES).format(region=region, place=place, subject=subject, city=rng.choice(CITIES),
-                                     n=rng.randrange(20, 900), day=f"May {rng.randrange(1, 29)}")
-        for _ in range(rng.randrange(2, 4)))
+def check_unique(articles: list[ReplicaArticle]) -> None:
+    """Keys, titles, addresses and times must not repeat."""
+    for name, value in (("key", lambda a: a.key), ("title", lambda a: a.title), ("address", lambda a: a.path),
+                        ("published time", lambda a: (a.portal, a.published))):
+        seen: set = set()
+        for article in articles:
+            if value(article) in seen:
+                raise ConfigError(f"replica content: article {article.key} repeats a {name}; make it unique")
+            seen.add(value(article))

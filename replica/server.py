@@ -1,7 +1,13 @@
-"""Serve a Replica over real HTTP on 127.0.0.1 (stdlib threaded server)."""
+"""Serve a Replica over real HTTP on 127.0.0.1 (stdlib threaded server, quiet logs).
+
+    with ReplicaServer(Replica()) as server:
+        urllib.request.urlopen(server.base_url + "/robots.txt")
+        server.requests  # [(method, path+query, status), ...]
+"""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -10,59 +16,71 @@ from urllib.parse import urlsplit
 from replica.site import Replica
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True  # a slow answer never holds up shutdown or interpreter exit
+    block_on_close = False
+
+
 class ReplicaServer:
-    """A running replica web; ``port=0`` picks a free port. Logs every request in ``requests``."""
+    """A running replica web; ``port=0`` picks a free port. Every request is logged in ``requests``."""
 
     def __init__(self, replica: Replica, host: str = "127.0.0.1", port: int = 0):
         self.replica = replica
         self.requests: list[tuple[str, str, int]] = []
         self._lock = threading.Lock()
-        self.httpd = ThreadingHTTPServer((host, port), _handler_for(self))
-        self.httpd.daemon_threads = True
+        self.httpd = _Server((host, port), _handler_for(self))
         self.thread: threading.Thread | None = None
 
     @property
     def base_url(self) -> str:
+        """``http://host:port`` without a trailing slash."""
         host, port = self.httpd.server_address[:2]
         return f"http://{host}:{port}"
 
-    def start(self) -> "ReplicaServer":
+    def start(self) -> ReplicaServer:
+        """Serve in a background (daemon) thread."""
         self.thread = threading.Thread(target=self.httpd.serve_forever, name="replica", daemon=True)
         self.thread.start()
         return self
 
     def stop(self) -> None:
-        self.httpd.shutdown()
+        """Stop serving and close the socket (answers still sleeping are abandoned)."""
+        if self.thread is not None:
+            self.httpd.shutdown()
+            self.thread = None
         self.httpd.server_close()
 
     def log(self, method: str, target: str, status: int) -> None:
+        """Record one request (thread-safe)."""
         with self._lock:
             self.requests.append((method, target, status))
 
     def fetched(self, path_prefix: str = "") -> list[str]:
-        """The paths (with query) of the GET/POST requests made so far, optionally filtered."""
+        """The targets (path and query) requested so far, optionally only those under a prefix."""
         with self._lock:
             return [target for _, target, _ in self.requests if target.startswith(path_prefix)]
 
-    def __enter__(self) -> "ReplicaServer":
+    def __enter__(self) -> ReplicaServer:
         return self.start()
 
     def __exit__(self, *exc) -> None:
         self.stop()
 
 
-def _handler_for(server: ReplicaServer):
+def _handler_for(server: ReplicaServer) -> type[BaseHTTPRequestHandler]:
+    """A request handler class bound to ``server``."""
+
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         server_version = "replica/1.0"
 
-        def do_GET(self):
+        def do_GET(self) -> None:
             self._answer("GET")
 
-        def do_HEAD(self):
+        def do_HEAD(self) -> None:
             self._answer("HEAD")
 
-        def do_POST(self):
+        def do_POST(self) -> None:
             self._answer("POST")
 
         def _answer(self, method: str) -> None:
@@ -74,19 +92,21 @@ def _handler_for(server: ReplicaServer):
             server.log(method, self.path, response.status)
             if response.delay:
                 time.sleep(response.delay)
-            try:
-                self.send_response(response.status)
-                self.send_header("Content-Type", response.content_type)
-                self.send_header("Content-Length", str(len(response.body)))
-                for name, value in response.headers.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                if method != "HEAD" and response.status != 304:
-                    self.wfile.write(response.body)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the client gave up (a timeout)
+                self._send(method, response)
 
-        def log_message(self, format, *args):  # quiet: requests are kept in server.requests
+        def _send(self, method: str, response) -> None:
+            self.send_response(response.status)
+            self.send_header("Content-Type", response.content_type)
+            if response.status != 304:
+                self.send_header("Content-Length", str(len(response.body)))
+            for name, value in response.headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            if method != "HEAD" and response.status != 304:
+                self.wfile.write(response.body)
+
+        def log_message(self, format, *args) -> None:  # quiet: requests are kept in server.requests
             pass
 
     return Handler

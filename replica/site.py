@@ -1,36 +1,29 @@
-"""The replica web: routes a request to the portal renderer that answers it.
+"""The replica web: holds the articles and routes each request to the page that answers it.
 
-``Replica`` holds the articles (hand-written, generated, and the broken
-pages when ``faults=True``), answers requests, and lets tests edit or add
-articles while it is being served.
+``Replica`` keeps the hand-written articles, N generated ones per portal and,
+with ``faults=True``, the broken pages; tests may edit or add articles while
+it is being served. Lists are kept sorted (newest first) and only the
+requested slice of a list is ever rendered, so a large replica stays fast.
 """
 
 from __future__ import annotations
 
-import hashlib
 import threading
 import time
-from dataclasses import dataclass, field
-from email.utils import formatdate, parsedate_to_datetime
-from urllib.parse import parse_qs
+from urllib.parse import parse_qsl
 
+from replica import responses
+from replica.faults import fault_articles
 from replica.images import image_for
-from replica.model import PORTALS, ReplicaArticle, fault_articles, load_articles, make_article, synthetic_articles
-from replica.portals import hanweb, trs, wordpress
+from replica.model import PORTALS, ReplicaArticle, load_articles, make_article
+from replica.portals import hanweb, translate, trs, wordpress
+from replica.portals.common import esc
+from replica.responses import Response
+from replica.synthetic import synthetic_articles
 
 ROBOTS = "User-agent: *\nDisallow: /zj/private/\n"
-HTML_UTF8 = "text/html; charset=utf-8"
-
-
-@dataclass
-class Response:
-    """What the server sends back."""
-
-    status: int = 200
-    body: bytes = b""
-    content_type: str = HTML_UTF8
-    headers: dict = field(default_factory=dict)
-    delay: float = 0.0
+PRIVATE = "/zj/private/"  # robots.txt keeps crawlers out; the column page links here
+DRAFTS = "<html><head><title>Drafts</title></head><body><h1>Unpublished drafts</h1></body></html>"
 
 
 class Replica:
@@ -40,20 +33,28 @@ class Replica:
         self.faults = faults
         self.slow_seconds = slow_seconds
         self.lock = threading.Lock()
-        articles = load_articles() + (fault_articles() if faults else [])
+        articles = load_articles()
+        oldest = {p: min(a.published for a in articles if a.portal == p) for p in PORTALS}
+        articles += fault_articles() if faults else []
         for portal in PORTALS:
-            articles += synthetic_articles(portal, synthetic)
+            articles += synthetic_articles(portal, synthetic, before=oldest[portal])
         self.articles: dict[str, ReplicaArticle] = {a.key: a for a in articles}
-        self._index()
+        self._listings: dict[str, list[ReplicaArticle]] = {}
+        for portal in PORTALS:
+            self._sort(portal)
 
-    # -- content --------------------------------------------------------------
+    # -- content ---------------------------------------------------------------
 
     def listing(self, portal: str) -> list[ReplicaArticle]:
         """The portal's articles as its lists show them: newest first."""
         return self._listings[portal]
 
+    def translated_listing(self) -> list[ReplicaArticle]:
+        """The TRS articles that have an English translation, newest first."""
+        return self._translated
+
     def edit_article(self, key: str, title: str | None = None, paragraphs: list[str] | None = None) -> ReplicaArticle:
-        """Change an article (its Last-Modified moves on)."""
+        """Change an article's title or paragraphs; its Last-Modified moves on."""
         with self.lock:
             article = self.articles[key]
             if title is not None:
@@ -64,55 +65,69 @@ class Replica:
             return article
 
     def add_article(self, portal: str, **fields) -> ReplicaArticle:
-        """Publish a new article on a portal."""
+        """Publish a new article on ``portal`` (fields as in the content files)."""
         with self.lock:
             article = make_article(portal, fields)
-            article.modified = time.time()
+            article.modified = max(time.time(), article.modified)
             self.articles[article.key] = article
-            self._index()
+            self._sort(portal)
             return article
 
-    def _index(self) -> None:
-        self._listings = {portal: sorted((a for a in self.articles.values() if a.portal == portal),
-                                         key=lambda a: a.published, reverse=True) for portal in PORTALS}
+    def _sort(self, portal: str) -> None:
+        """Rebuild one portal's list and the address and neighbour indexes (lists are replaced whole)."""
+        listing = sorted((a for a in self.articles.values() if a.portal == portal),
+                         key=lambda a: a.published, reverse=True)
+        self._listings[portal] = listing
         self._by_path = {a.path: a for a in self.articles.values()}
+        self._position = {a.key: i for p in self._listings.values() for i, a in enumerate(p)}
+        self._translated = [a for a in self._listings.get("xznmx", []) if a.en]
 
-    # -- HTTP -------------------------------------------------------------------
+    # -- HTTP --------------------------------------------------------------------
 
-    def handle(self, method: str, path: str, query: str, form: str, headers: dict, base_url: str) -> Response:
-        """Answer one request."""
+    def handle(self, method: str, path: str, query: str, form: str, headers: dict[str, str],
+               base_url: str) -> Response:
+        """Answer one request (``headers`` with lowercased names)."""
+        try:
+            return self._route(method, path, query, form, headers, base_url)
+        except ValueError:  # a number that is none in a query or form
+            return responses.error(400, "Bad Request")
+
+    def _route(self, method, path, query, form, headers, base_url) -> Response:
+        params = dict(parse_qsl(query, keep_blank_values=True))
         if path == "/robots.txt":
-            return Response(body=ROBOTS.encode(), content_type="text/plain; charset=utf-8")
+            return Response(body=ROBOTS.encode(), content_type=responses.TEXT)
         if path == "/":
-            return Response(body=self._home().encode())
-        found = image_for(path)
-        if found and not path.startswith("/zj/private"):
-            return Response(body=found[0], content_type=found[1], headers={"Cache-Control": "max-age=86400"})
-        params = {k: v[-1] for k, v in parse_qs(query, keep_blank_values=True).items()}
-        if path.startswith("/zj/") or path.startswith("/sx/"):
-            site = hanweb.ZJ if path.startswith("/zj/") else hanweb.SX
-            return self._hanweb(site, method, path, params, form, headers)
-        if path.startswith(wordpress.PREFIX + "/"):
+            return responses.html(self._home(base_url))
+        if path.startswith(PRIVATE):
+            return responses.html(DRAFTS)
+        image = image_for(path)
+        if image:
+            return Response(body=image[0], content_type=image[1], headers={"Cache-Control": "max-age=86400"})
+        portal = path.split("/")[1]
+        if portal in hanweb.SITES:
+            return self._hanweb(hanweb.SITES[portal], method, path, params, form, headers)
+        if portal == "wttimes":
             return self._wordpress(path, headers, base_url)
-        if path.startswith(trs.PREFIX + "/"):
+        if portal == "xznmx":
             return self._trs(path, headers, base_url)
-        if path == "/translate/transpage":
+        if path == translate.PATH:
             return self._translate(params.get("query", ""), headers, base_url)
-        return not_found()
+        return responses.not_found()
 
     def _hanweb(self, site, method, path, params, form, headers) -> Response:
-        portal = site.prefix.strip("/")
-        listing = self.listing(portal)
+        listing = self.listing(site.portal)
+        if path in (site.prefix + "/", site.prefix + "/index.html"):
+            return responses.html(hanweb.home_page(site, listing[:5]))
         if path == hanweb.column_url(site):
-            return Response(body=hanweb.column_page(site, listing).encode())
+            return responses.html(hanweb.column_page(site, listing))
         if path == site.proxy_path:
             return self._dataproxy(site, method, params, form, listing)
         return self._article(path, headers, lambda a: hanweb.article_page(site, a))
 
     def _dataproxy(self, site, method, params, form, listing) -> Response:
-        values = {**params, **{k: v[-1] for k, v in parse_qs(form).items()}}
-        if (values.get("webid"), values.get("columnid"), values.get("unitid")) != (
-                str(site.webid), str(site.column), str(site.unitid)):
+        """Records by screen page (GET ``page``) or by range (POST ``startrecord``/``endrecord``)."""
+        values = {**params, **dict(parse_qsl(form, keep_blank_values=True))}
+        if not hanweb.form_matches(site, values):
             listing = []
         per_page = int(values.get("perpage") or site.per_page)
         if method == "POST" and "startrecord" in values:
@@ -121,88 +136,77 @@ class Replica:
         else:
             page = max(1, int(values.get("page") or 1))
             start, end = (page - 1) * per_page + 1, page * per_page
-            more = end < len(listing)
-            xml = hanweb.proxy_answer(site, listing, start, end, total_first=False, next_page=page + 1 if more else None)
-        return Response(body=xml.encode(), content_type="text/xml;charset=UTF-8")
+            next_page = page + 1 if end < len(listing) else None
+            xml = hanweb.proxy_answer(site, listing, start, end, total_first=False, next_page=next_page)
+        return Response(body=xml.encode("utf-8"), content_type=responses.XML_UTF8)
 
     def _wordpress(self, path, headers, base_url) -> Response:
         listing = self.listing("wttimes")
         if path == wordpress.PREFIX + "/feed/":
-            return Response(body=wordpress.feed(listing, base_url).encode(),
-                            content_type="application/rss+xml; charset=UTF-8")
-        page = 1 if path == wordpress.PREFIX + "/" else _page_number(path, wordpress.PREFIX + "/page/")
-        if page:
-            html = wordpress.archive_page(listing, page)
-            return Response(body=html.encode()) if html else not_found()
-        return self._article(path, headers, lambda a: wordpress.post_page(a, listing))
+            return Response(body=wordpress.feed(listing, base_url).encode("utf-8"), content_type=responses.RSS)
+        page = 1 if path == wordpress.PREFIX + "/" else _number_in(path, wordpress.PREFIX + "/page/", "/")
+        if page is not None:
+            text = wordpress.archive_page(listing, page)
+            return responses.html(text) if text else responses.not_found()
+        return self._article(path, headers, lambda a: wordpress.post_page(a, listing, base_url, self._older(a)))
 
     def _trs(self, path, headers, base_url, english: bool = False) -> Response:
-        listing = self.listing("xznmx")
-        if english:
-            listing = [a for a in listing if a.en]
+        listing = self.translated_listing() if english else self.listing("xznmx")
         if path.startswith(trs.COLUMN + "/index"):
-            page = 0 if path == trs.list_url(0) else _page_number(path, trs.COLUMN + "/index_", suffix=".html")
-            html = trs.list_page(listing, page, base_url, english) if page is not None else None
-            return Response(body=html.encode()) if html else not_found()
+            page = 0 if path == trs.list_url(0) else _number_in(path, trs.COLUMN + "/index_", ".html")
+            text = trs.list_page(listing, page, base_url, english) if page is not None else None
+            return responses.html(text) if text else responses.not_found()
         if english:
             article = self._by_path.get(path)
-            if not article or not article.en:
-                return not_found()
-            return self._article(path, headers, lambda a: trs.article_page(a, base_url, english=True))
-        return self._article(path, headers, lambda a: trs.article_page(a, base_url), trs_soup=True)
+            if article is None or not article.en:
+                return responses.not_found()
+        return self._article(path, headers, lambda a: trs.article_page(a, base_url, english=english), english)
 
     def _translate(self, original: str, headers, base_url) -> Response:
-        if not original.startswith(base_url + trs.PREFIX + "/"):
-            return not_found()
-        return self._trs(original[len(base_url):].split("?")[0], headers, base_url, english=True)
+        """The translate wrapper: the English version of a TRS page of this server."""
+        path = translate.original_path(original, base_url)
+        if path is None or not path.startswith(trs.PREFIX + "/"):
+            return responses.not_found()
+        return self._trs(path, headers, base_url, english=True)
 
-    def _article(self, path, headers, render, trs_soup: bool = False) -> Response:
+    def _article(self, path, headers, render, translated: bool = False) -> Response:
+        """An article page (or its fault), with ETag and Last-Modified; GBK pages as GB18030 bytes."""
         article = self._by_path.get(path)
         if article is None or article.fault == "404":
-            return not_found()
+            return responses.not_found()
         if article.fault == "500":
-            return Response(status=500, body=b"<html><body><h1>Internal Server Error</h1></body></html>")
-        if article.fault == "soup":
-            return Response(body=trs.soup_page(article, "").encode())
-        html = render(article)
+            return responses.error(500, "Internal Server Error")
+        text = trs.soup_page(article) if article.fault == "soup" else render(article)
         if article.fault == "truncated":
-            html = html[: html.index("<body>") + 40]
-        body = html.encode("gb18030") if article.gbk else html.encode("utf-8")
-        response = Response(body=body, content_type="text/html" if article.gbk else HTML_UTF8,
+            text = text[: text.index("<body>") + 40]
+        gbk = article.gbk and not translated
+        response = Response(body=text.encode("gb18030") if gbk else text.encode("utf-8"),
+                            content_type=responses.HTML_NO_CHARSET if gbk else responses.HTML_UTF8,
                             delay=self.slow_seconds if article.fault == "slow" else 0.0)
-        return conditional(response, article.modified, headers)
+        return responses.conditional(response, article.modified, headers)
 
-    def _home(self) -> str:
-        links = [("Zhejiang NEWS (Hanweb)", hanweb.column_url(hanweb.ZJ)),
-                 ("Shaoxing Hot News (Hanweb)", hanweb.column_url(hanweb.SX)),
-                 ("WT Times (WordPress)", wordpress.PREFIX + "/"), ("Nima County 援藏动态 (TRS)", trs.list_url(0))]
-        items = "".join(f'<li><a href="{href}">{name}</a></li>' for name, href in links)
-        return f"<!DOCTYPE html><html><head><title>coopfeed replica</title></head><body><h1>coopfeed replica</h1><ul>{items}</ul></body></html>"
+    def _older(self, article: ReplicaArticle) -> ReplicaArticle | None:
+        """The next older article of the same portal."""
+        listing = self.listing(article.portal)
+        position = self._position.get(article.key, len(listing)) + 1
+        return listing[position] if position < len(listing) else None
 
-
-def conditional(response: Response, modified: float, headers: dict) -> Response:
-    """Add a strong ETag and Last-Modified; 304 when the client's copy is current."""
-    etag = '"' + hashlib.sha1(response.body).hexdigest()[:20] + '"'
-    response.headers.update({"ETag": etag, "Last-Modified": formatdate(modified, usegmt=True)})
-    if headers.get("if-none-match"):
-        if etag in [tag.strip() for tag in headers["if-none-match"].split(",")]:
-            return Response(status=304, headers=response.headers)
-        return response
-    since = headers.get("if-modified-since")
-    if since:
-        try:
-            if int(modified) <= parsedate_to_datetime(since).timestamp():
-                return Response(status=304, headers=response.headers)
-        except (TypeError, ValueError):
-            pass
-    return response
+    def _home(self, base_url: str) -> str:
+        """The index page: every portal's start page."""
+        starts = [("Zhejiang Provincial People's Government: NEWS (Hanweb JCMS)", hanweb.column_url(hanweb.ZJ)),
+                  ("Shaoxing: Hot News (Hanweb JCMS)", hanweb.column_url(hanweb.SX)),
+                  ("WT Times (WordPress)", wordpress.PREFIX + "/"),
+                  ("WT Times feed (RSS)", wordpress.PREFIX + "/feed/"),
+                  ("尼玛县人民政府：援藏动态 (TRS WCM)", trs.list_url(0)),
+                  ("Nima County: Tibet Aid News (translate wrapper)", translate.wrap(base_url, trs.list_url(0)))]
+        items = "\n".join(f'<li><a href="{esc(href)}">{esc(name)}</a></li>' for name, href in starts)
+        return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>coopfeed replica</title></head>'
+                f'<body><h1>coopfeed replica</h1><p>Our own pages in the structure of the source portals.</p>'
+                f'<ul>\n{items}\n</ul></body></html>')
 
 
-def not_found() -> Response:
-    return Response(status=404, body=b"<html><body><h1>404 Not Found</h1></body></html>")
-
-
-def _page_number(path: str, prefix: str, suffix: str = "/") -> int | None:
+def _number_in(path: str, prefix: str, suffix: str) -> int | None:
+    """The number between ``prefix`` and ``suffix`` in ``path``, or None."""
     if not path.startswith(prefix) or not path.endswith(suffix):
         return None
     number = path[len(prefix): len(path) - len(suffix)]

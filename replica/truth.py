@@ -1,18 +1,22 @@
-"""Ground truth: what a correct extraction of every replica page gives."""
+"""Ground truth: what a correct crawl and extraction of every replica page gives.
+
+    rows = expected_articles(replica, server.base_url)      # one dict per stored article
+    failures = expected_failures(replica, server.base_url)  # (source, url, kind) per broken page
+    start_urls(server.base_url)                              # start URLs per demo source
+"""
 
 from __future__ import annotations
 
 import re
-from zoneinfo import ZoneInfo
 
+from replica.faults import FAILURE_KIND, UNREADABLE
 from replica.model import ReplicaArticle
-from replica.portals import hanweb, trs, wordpress
+from replica.portals import hanweb, translate, trs, wordpress
 from replica.site import Replica
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-#: Faults whose page yields no article, and the failure kind a crawl records for them.
-FAILING = {"404": "http", "500": "http", "slow": "timeout", "empty": "body", "truncated": "body"}
+SOURCE_OF_PORTAL = {"zj": "zj_news", "sx": "sx_hotnews", "wttimes": "wttimes", "xznmx": "xznmx"}
+TRANSLATED_SOURCE = "xznmx_en"
 
 
 def start_urls(base_url: str) -> dict[str, list[str]]:
@@ -22,63 +26,70 @@ def start_urls(base_url: str) -> dict[str, list[str]]:
         "sx_hotnews": [base_url + hanweb.column_url(hanweb.SX)],
         "wttimes": [base_url + wordpress.PREFIX + "/"],
         "xznmx": [base_url + trs.list_url(0)],
-        "xznmx_en": [base_url + trs.wrap(base_url, trs.list_url(0))],
+        TRANSLATED_SOURCE: [translate.wrapped_url(base_url, trs.list_url(0))],
     }
 
 
-SOURCE_OF_PORTAL = {"zj": "zj_news", "sx": "sx_hotnews", "wttimes": "wttimes", "xznmx": "xznmx"}
-
-
 def expected_articles(replica: Replica, base_url: str) -> list[dict]:
-    """One dict per article a correct crawl stores (translations included)."""
+    """One dict per article a correct crawl stores (translated copies included), newest first per source.
+
+    Keys: key, source, portal, url (canonical), fetch_url (where it is read), original (for a
+    translated copy: the original's URL, else None), title, published (ISO 8601, +08:00), author,
+    origin, editor, language, text, images (absolute), regions, translated, unsafe, synthetic.
+    """
     rows = []
     for portal in SOURCE_OF_PORTAL:
         for article in replica.listing(portal):
-            if article.fault in FAILING:
-                continue
-            rows.append(_expected(article, base_url))
-            if article.en:
-                rows.append(_expected_translation(article, base_url))
+            if article.fault not in UNREADABLE:
+                rows.append(_expected(article, base_url))
+    rows += [_expected_translation(a, base_url) for a in replica.translated_listing() if a.fault not in UNREADABLE]
     return rows
 
 
 def expected_failures(replica: Replica, base_url: str) -> list[tuple[str, str, str]]:
-    """(source, url, kind) of every failure a correct crawl records."""
-    failures = []
-    for portal, source in SOURCE_OF_PORTAL.items():
-        for article in replica.listing(portal):
-            if article.fault in FAILING:
-                failures.append((source, base_url + article.path, FAILING[article.fault]))
-            elif article.fault == "baddate":
-                failures.append((source, base_url + article.path, "date"))
-    return failures
+    """(source, url, kind) of every failure a correct crawl records; kind is http, timeout, body or date."""
+    return [(SOURCE_OF_PORTAL[portal], base_url + article.path, FAILURE_KIND[article.fault])
+            for portal in SOURCE_OF_PORTAL for article in replica.listing(portal)
+            if article.fault in FAILURE_KIND]
+
+
+def expected_text(paragraphs: list[str]) -> str:
+    """Visible paragraphs as extracted text: whitespace collapsed, control characters gone, "\\n\\n" between."""
+    cleaned = (" ".join(CONTROL_RE.sub("", p).split()) for p in paragraphs)
+    return "\n\n".join(p for p in cleaned if p)
 
 
 def _expected(article: ReplicaArticle, base_url: str) -> dict:
-    published = article.published
-    if article.fault == "baddate" or (article.portal == "sx" and not article.pubdate_meta):
-        published = published.replace(hour=0, minute=0, second=0)
-    if article.portal == "wttimes" and article.theme == "classic":
-        published = published.replace(hour=0, minute=0, second=0)
-    folder = article.path.rsplit("/", 1)[0]
-    images = [base_url + (src if src.startswith("/") else f"{folder}/{src}") for src in article.images]
+    url = base_url + article.path
     return {
-        "key": article.key, "source": SOURCE_OF_PORTAL[article.portal], "url": base_url + article.path,
-        "title": article.title, "published": published.replace(tzinfo=SHANGHAI).isoformat(),
-        "author": article.author or None, "origin": article.origin or None, "editor": article.editor or None,
-        "language": article.language, "images": images,
-        "text": _text(article.paragraphs + ([wordpress.UNSAFE_TEXT] if article.unsafe else [])),
-        "regions": list(article.regions), "translated": False, "unsafe": article.unsafe,
+        "key": article.key, "source": SOURCE_OF_PORTAL[article.portal], "portal": article.portal,
+        "url": url, "fetch_url": url, "original": None, "title": article.title,
+        "published": _published(article).isoformat(), "author": article.author or None,
+        "origin": article.origin or None, "editor": article.editor or None, "language": article.language,
+        "text": expected_text(article.paragraphs + ([wordpress.UNSAFE_TEXT] if article.unsafe else [])),
+        "images": _images(article, base_url), "regions": list(article.regions), "translated": False,
+        "unsafe": article.unsafe, "synthetic": article.synthetic,
     }
 
 
 def _expected_translation(article: ReplicaArticle, base_url: str) -> dict:
     row = _expected(article, base_url)
-    en = article.en
-    row.update(key=article.key + "-en", source="xznmx_en", title=en["title"], origin=en["origin"] or None,
-               editor=en["editor"] or None, language="en", text=_text(en["paragraphs"]), translated=True)
+    english = translate.english(article)
+    row.update(key=article.key + "-en", source=TRANSLATED_SOURCE, original=row["url"],
+               fetch_url=translate.wrapped_url(base_url, article.path), title=english["title"],
+               origin=english["origin"] or None, editor=english["editor"] or None, language="en",
+               text=expected_text(english["paragraphs"]), translated=True)
     return row
 
 
-def _text(paragraphs: list[str]) -> str:
-    return "\n\n".join(" ".join(CONTROL_RE.sub("", p).split()) for p in paragraphs)
+def _published(article: ReplicaArticle):
+    """The time a correct extraction finds: midnight of the date when the page gives no time."""
+    published = article.published_aware
+    dated_only = (article.fault == "baddate" or (article.portal == "sx" and not article.pubdate_meta)
+                  or (article.portal == "wttimes" and article.theme == "classic"))
+    return published.replace(hour=0, minute=0, second=0) if dated_only else published
+
+
+def _images(article: ReplicaArticle, base_url: str) -> list[str]:
+    folder = article.path.rsplit("/", 1)[0]
+    return [base_url + (src if src.startswith("/") else f"{folder}/{src}") for src in article.images]
