@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from coopfeed.demo import write_demo_config  # noqa: E402
 from replica import Replica, ReplicaServer  # noqa: E402
-from replica.portals import trs  # noqa: E402
+from replica.portals import translate  # noqa: E402
 from replica.truth import expected_articles  # noqa: E402
 
 PER_CRAWLER = 8  # concurrent requests per source; 5 sources crawl in parallel
@@ -47,7 +47,7 @@ def article_urls(replica: Replica, base_url: str) -> list[str]:
     urls = []
     for row in expected_articles(replica, base_url):
         path = row["url"][len(base_url):]
-        urls.append(base_url + trs.wrap(base_url, path) if row["translated"] else row["url"])
+        urls.append(base_url + translate.wrap(base_url, path) if row["translated"] else row["url"])
     return urls
 
 

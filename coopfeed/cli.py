@@ -5,7 +5,6 @@ Every CoopfeedError becomes one line on stderr and exit status 1; no traceback.
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
 from pathlib import Path
@@ -13,26 +12,8 @@ from pathlib import Path
 import click
 
 from coopfeed import __version__
-from coopfeed.errors import CoopfeedError
-
-DB_OPTION = click.option("--db", "db_path", default="coopfeed.db", show_default=True,
-                         type=click.Path(dir_okay=False), help="The SQLite store.")
-CONFIG_OPTION = click.option("--config", "config_path", default="sources.toml", show_default=True,
-                             type=click.Path(dir_okay=False), help="Sources (and topics) TOML file.")
-
-
-def friendly(command):
-    """Turn library errors into one clear line (click prints 'Error: …' and exits 1)."""
-
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        try:
-            return command(*args, **kwargs)
-        except CoopfeedError as exc:
-            raise click.ClickException(str(exc)) from None
-
-    return wrapper
-
+from coopfeed.cli_feeds import feeds, serve, topics
+from coopfeed.cli_options import CONFIG_OPTION, DB_OPTION, friendly, open_store
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="coopfeed")
@@ -77,9 +58,7 @@ def crawl(names, config_path, db_path, refresh, full_listing, as_json, verbose):
 @friendly
 def search(query, db_path, limit, source, language, as_json):
     """Full-text search of stored articles (English and Chinese)."""
-    from storage import Store
-
-    store = _open_store(db_path)
+    store = open_store(db_path, must_exist=True)
     rows = store.search(query, limit=limit, source=source, language=language)
     for row in rows:
         if as_json:
@@ -123,7 +102,7 @@ def extract(inputs, profile, urls, timezone, language):
 @friendly
 def status(db_path, as_json):
     """Per-source health: last run, counts, and failures by kind."""
-    store = _open_store(db_path, must_exist=True)
+    store = open_store(db_path, must_exist=True)
     rows = store.source_health()
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -173,14 +152,6 @@ def demo(directory, once, port, synthetic):
     run_demo(Path(directory), once=once, port=port, synthetic=synthetic, echo=click.echo)
 
 
-def _open_store(db_path: str, must_exist: bool = False):
-    from storage import Store
-
-    if must_exist and not Path(db_path).exists():
-        raise CoopfeedError(f"{db_path}: no such store (run `coopfeed crawl` first)")
-    return Store(db_path)
-
-
 def _health_line(row: dict) -> str:
     run = row.get("last_run") or {}
     failures = ", ".join(f"{kind} {count}" for kind, count in (row.get("failures") or {}).items())
@@ -197,16 +168,6 @@ def _wait_forever(stop) -> None:
             time.sleep(3600)
     except KeyboardInterrupt:
         stop()
-
-
-def _register_feed_commands() -> None:
-    from coopfeed.cli_feeds import feeds, serve, topics
-
-    for command in (feeds, topics, serve):
-        cli.add_command(command)
-
-
-_register_feed_commands()
 
 
 @cli.command()
@@ -230,6 +191,10 @@ def run(config_path, db_path, out_dir, host, port, no_first_crawl):
     serve_with_schedule(Path(config_path), Path(db_path), Path(out_dir), port=port, host=host, echo=click.echo)
 
 
+for _command in (feeds, topics, serve):
+    cli.add_command(_command)
+
+
 def main() -> None:
     """Entry point of the ``coopfeed`` command: no traceback reaches the user unless COOPFEED_DEBUG is set."""
     import os
@@ -242,3 +207,7 @@ def main() -> None:
         click.echo(f"coopfeed: internal error: {type(exc).__name__}: {exc} "
                    "(set COOPFEED_DEBUG=1 to see the traceback)", err=True)
         sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

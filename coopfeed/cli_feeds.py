@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from coopfeed.cli import CONFIG_OPTION, DB_OPTION, _open_store, friendly
+from coopfeed.cli_options import CONFIG_OPTION, DB_OPTION, friendly, open_store
 
 
 @click.group()
@@ -28,7 +28,7 @@ def build(config_path, db_path, out_dir, base_url, limit):
     from feeds.topics import load_topics
 
     topics, settings = load_topics(config_path)
-    store = _open_store(db_path, must_exist=True)
+    store = open_store(db_path, must_exist=True)
     report = build_feeds(store, topics, Path(out_dir), base_url=base_url or settings.base_url,
                          limit=limit or settings.limit, title=settings.title, authority=settings.tag_authority)
     for topic, count in report.entries.items():
@@ -69,7 +69,7 @@ def test(name, config_path, db_path, limit):
     found = {topic.name: topic for topic in load_topics(config_path)[0]}
     if name not in found:
         raise ConfigError(f"no topic named {name!r} (known: {', '.join(found)})")
-    store = _open_store(db_path, must_exist=True)
+    store = open_store(db_path, must_exist=True)
     shown = 0
     for item, why in matching_items(store, found[name]):
         if shown < limit:

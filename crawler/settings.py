@@ -21,6 +21,13 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 
+# Items are stored one at a time (SQLite, one writer): Scrapy's default of 100
+# parallel item tasks per response only costs event-loop time here.
+CONCURRENT_ITEMS = 4
+# Scrapy re-parses a generator callback's source on every response to warn about
+# `return value` (its cache misses bound methods): a developer check, off in production.
+WARN_ON_GENERATOR_RETURN_VALUE = False
+
 DOWNLOAD_TIMEOUT = 30
 RETRY_ENABLED = True
 RETRY_TIMES = 2

@@ -288,6 +288,7 @@ def _open(path: Path) -> sqlite_utils.Database:
     try:
         db = sqlite_utils.Database(path)
         db.enable_wal()
+        db.execute("PRAGMA synchronous = NORMAL")  # WAL: one fsync per checkpoint, not per item
         ensure_schema(db)
         return db
     except (sqlite3.Error, OSError) as exc:

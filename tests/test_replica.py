@@ -14,7 +14,7 @@ import pytest
 
 from replica import Replica, ReplicaServer
 from replica.model import load_articles
-from replica.portals import hanweb, trs, wordpress
+from replica.portals import hanweb, translate, trs, wordpress
 from replica.truth import expected_articles, expected_failures, start_urls
 
 HREF_RE = re.compile(r"""href=(["'])(.*?)\1""")
@@ -320,7 +320,7 @@ def test_translate_wrapper_serves_the_english_list_and_articles(served):
     unknown = base + "/translate/transpage?query=" + quote(base + "/xznmx/yzdt_4226/202001/t20200101_1.html", safe="")
     assert fetch(unknown).status == 404
     untranslated = next(a for a in replica.listing("xznmx") if not a.en)
-    assert fetch(base + trs.wrap(base, untranslated.path)).status == 404
+    assert fetch(base + translate.wrap(base, untranslated.path)).status == 404
 
 
 # -- HTTP behaviour -----------------------------------------------------------------------

@@ -13,7 +13,7 @@ from typing import Any
 from scrapy import FormRequest, Request
 from scrapy.http import Response
 
-from crawler.listings import ListLink, jpage_settings, links_in_fragment, parse_datastore, proxy_form, with_query
+from crawler.listings import ListLink, jpage_settings, parse_datastore, proxy_form, with_query
 from crawler.spiders.base import LIST_PRIORITY, SourceSpider
 
 ARTICLE_RE = re.compile(r"/art/\d{4}/\d{1,2}/\d{1,2}/art_\d+_\d+\.html?$")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from replica.model import ReplicaArticle
 from replica.portals import translate
 from replica.portals.common import CONAC_BADGE, after_first, esc, page_count, paragraphs_html
-from replica.portals.translate import EN, wrap  # noqa: F401  (wrap: the wrapper address, for callers)
+from replica.portals.translate import EN
 
 PREFIX = "/xznmx"
 COLUMN = f"{PREFIX}/yzdt_4226"
