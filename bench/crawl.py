@@ -12,16 +12,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.timing import timed  # noqa: E402
 from coopfeed.demo import write_demo_config  # noqa: E402
 from replica import Replica, ReplicaServer  # noqa: E402
 from replica.portals import translate  # noqa: E402
@@ -29,18 +27,6 @@ from replica.truth import expected_articles  # noqa: E402
 
 PER_CRAWLER = 8  # concurrent requests per source; 5 sources crawl in parallel
 SOURCES = 5
-
-
-def timed(command: list[str]) -> dict:
-    """Run a command; wall seconds and peak resident memory (MiB) of the child."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               env={**os.environ, "PYTHONPATH": str(ROOT)})
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"bench: {' '.join(command[:4])} failed")
-    return {"seconds": round(seconds, 2), "peak_rss_mib": round(usage.ru_maxrss / 1024, 1)}
 
 
 def article_urls(replica: Replica, base_url: str) -> list[str]:
