@@ -4,7 +4,8 @@ Implements the metric of ../shared/extraction/README.md exactly: ``\\w+``
 tokens, 4-gram shingle multisets, per-page precision/recall, macro means
 (empty outputs left out of precision), F1 of the means, exact-match
 accuracy, bootstrap standard deviation (1000 resamples, fixed seed).
-Compares, in the same run, trafilatura alone with coopfeed's generic profile.
+Compares, in the same run, trafilatura alone with coopfeed's generic profile and with
+``auto`` (the profile recognised from the markup, the default of ``coopfeed extract``).
 
     python bench/extraction.py [--data DIR] [--json]
 """
@@ -102,7 +103,18 @@ def coopfeed_generic(html: str, url: str) -> str:
         return ""
 
 
-EXTRACTORS = {"trafilatura": trafilatura_alone, "coopfeed-generic": coopfeed_generic}
+def coopfeed_auto(html: str, url: str) -> str:
+    """The text of ``coopfeed extract``'s default: the profile recognised from the markup."""
+    from coopfeed.errors import ExtractionError
+    from crawler.extract import extract
+
+    try:
+        return extract(html, url, profile="auto").text
+    except ExtractionError:
+        return ""
+
+
+EXTRACTORS = {"trafilatura": trafilatura_alone, "coopfeed-generic": coopfeed_generic, "coopfeed-auto": coopfeed_auto}
 
 
 def score(pages, extractor) -> dict:

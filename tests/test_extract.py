@@ -188,6 +188,26 @@ def test_generic_page_through_trafilatura():
     assert found.text.endswith('a Wulan county official said.')
 
 
+def test_wordpress_theme_without_a_known_body_container_is_read_by_the_generic_profile():
+    paragraphs = ["Forty teachers from Ningbo arrived in Qiandongnan on Monday for a semester of lessons in "
+                  "mathematics and science at eleven county schools, the education bureau said.",
+                  "The teachers will also train local staff, and the bureau plans to send a second group in "
+                  "the spring if schools ask for more help with their science classes."]
+    html = ("<html><head><title>Ningbo teachers arrive in Qiandongnan – Example News</title>"
+            "<link rel='stylesheet' href='/wp-content/themes/custom/style.css'>"
+            "<meta property='article:published_time' content='2021-09-06T10:00:00+08:00'></head><body>"
+            "<nav><a href='/'>Home</a></nav><main><div class='story'><h1 class='headline'>Ningbo teachers "
+            "arrive in Qiandongnan</h1><div class='story-text'>" + "".join(f"<p>{p}</p>" for p in paragraphs)
+            + "</div></div></main><footer>Powered by WordPress</footer></body></html>")
+    url = "https://news.example.com/2021/09/06/ningbo-teachers/"
+    found = extract(html, url)
+    assert found.text == "\n\n".join(paragraphs)
+    assert found.title == "Ningbo teachers arrive in Qiandongnan"
+    assert found.published.isoformat() == "2021-09-06T10:00:00+08:00"
+    with pytest.raises(ExtractionError, match="body"):  # a profile the user chose stays strict
+        extract(html, url, profile="wordpress")
+
+
 def test_generic_page_reads_the_visible_date_line_and_origin():
     html = ("<html><head><title>茶叶会议_某县人民政府</title></head><body><div class='main'><h1>县里召开茶叶会议</h1>"
             "<div class='info'>发布时间：2022-05-20 16:45 来源：县融媒体中心</div><div class='content'>"

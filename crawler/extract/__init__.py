@@ -18,7 +18,7 @@ from coopfeed.errors import ConfigError
 from crawler.extract import generic, hanweb, trs, wordpress
 from crawler.extract.article import Article
 from crawler.extract.decode import decode_page
-from crawler.extract.page import Options, Page, assemble
+from crawler.extract.page import Found, Options, Page, assemble
 
 PROFILES = {"hanweb": hanweb.extract, "wordpress": wordpress.extract, "trs": trs.extract,
             "generic": generic.extract}
@@ -29,6 +29,8 @@ MARKUP_SIGNS = (
     ("wordpress", re.compile(r"/wp-content/|/wp-includes/|class\s*=\s*['\"][^'\"]*\bentry-content\b|"
                              r"<meta[^>]+content\s*=\s*['\"]WordPress", re.I)),
 )
+#: Profiles recognised by their platform rather than by their article template.
+PLATFORM_SIGNED = {"wordpress"}
 #: Article addresses of each CMS: the page's own URL first, then links in the markup.
 URL_SIGNS = (
     ("hanweb", re.compile(r"/art/\d{4}/\d{1,2}/\d{1,2}/art_\d+_\d+\.html")),
@@ -55,9 +57,31 @@ def extract(page: str | bytes, url: str, *, profile: str = "auto", timezone: str
             content_type: str | None = None) -> Article:
     """Extract the article of one page; raises ExtractionError when it has no body or no title."""
     html = decode_page(page, content_type)
-    if profile == "auto":
+    guessed = profile == "auto"
+    if guessed:
         profile = detect_profile(html, url)
     if profile not in PROFILES:
         raise ConfigError(f"unknown profile {profile!r} (expected auto or one of {', '.join(PROFILES)})")
     parsed = Page(html, url, Options(timezone=timezone, language=language, selectors=selectors or {}))
-    return assemble(parsed, PROFILES[profile](parsed))
+    found = PROFILES[profile](parsed)
+    if guessed and found.body is None and _weakly_recognised(profile, html):
+        found = with_generic_body(found, generic.extract(parsed))
+    return assemble(parsed, found)
+
+
+def _weakly_recognised(profile: str, html: str) -> bool:
+    """Whether a recognised profile may be wrong about where the body is: WordPress is known by
+    its platform (themes put the body anywhere), any profile by its URL shape alone. A page
+    bearing a portal's article-template markup with no body in it has no body."""
+    if profile == "generic":
+        return False
+    return profile in PLATFORM_SIGNED or not any(name == profile and sign.search(html)
+                                                 for name, sign in MARKUP_SIGNS)
+
+
+def with_generic_body(found: Found, fallback: Found) -> Found:
+    """A guessed profile that found no body (a theme it does not know): the generic body,
+    with the profile's own title, dates and metadata first."""
+    return Found(title=found.title or fallback.title, body=fallback.body, dates=found.dates + fallback.dates,
+                 author=found.author or fallback.author, origin=found.origin or fallback.origin,
+                 editor=found.editor or fallback.editor, around=found.around or fallback.around)
