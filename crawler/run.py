@@ -34,7 +34,7 @@ SPIDERS = {"hanweb": HanwebSpider, "wordpress": WordPressSpider, "trs": TrsSpide
            "feed": FeedSpider}
 #: Their lines repeat what the store pipeline already logs as one line per failure.
 QUIET_LOGGERS = ("scrapy.downloadermiddlewares.retry", "scrapy.downloadermiddlewares.robotstxt",
-                 "py.warnings")
+                 "py.warnings", "trafilatura", "htmldate", "courlan", "charset_normalizer")
 
 
 class OneLine(logging.Filter):
