@@ -81,6 +81,8 @@ def test_status_shows_each_source_and_its_failures(crawled):
      "must be a 5-field cron expression"),
     ('[[source]]\nname = "x"\nprofile = "trs"\nstart_urls = ["http://h/"]\ntimezone = "Mars/Base"\n',
      "unknown timezone 'Mars/Base'"),
+    ('[[source]]\nname = "x"\nprofile = "generic"\nstart_urls = ["http://h/"]\n[source.selectors]\nbody = "div[[["\n',
+     "source 'x': selectors.body: 'div[[[' is not a valid CSS selector"),
     ('[[source]\nname = "x"\n', "not valid TOML"),
     ('[[topic]]\nname = "t"\ninclude_regex = ["("]\n', "topic 't': bad regular expression"),
 ])
