@@ -19,8 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.timing import timed  # noqa: E402
-from coopfeed.demo import write_demo_config  # noqa: E402
+from bench.harness import timed, write_bench_config  # noqa: E402
 from replica import Replica, ReplicaServer  # noqa: E402
 from replica.portals import translate  # noqa: E402
 from replica.truth import expected_articles  # noqa: E402
@@ -45,9 +44,7 @@ def main() -> None:
     replica = Replica(synthetic=args.synthetic)
     with ReplicaServer(replica) as server, tempfile.TemporaryDirectory() as work:
         work = Path(work)
-        config = write_demo_config(work, server.base_url)
-        config.write_text(config.read_text().replace(
-            "[scrapy]", f"[scrapy]\nAUTOTHROTTLE_ENABLED = false\nCONCURRENT_REQUESTS_PER_DOMAIN = {PER_CRAWLER}"))
+        config = write_bench_config(work, server.base_url, PER_CRAWLER)
         urls = article_urls(replica, server.base_url)
         (work / "urls.txt").write_text("\n".join(urls))
         baseline = timed([sys.executable, str(ROOT / "bench" / "baseline_spider.py"), str(work / "urls.txt"),

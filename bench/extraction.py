@@ -6,8 +6,9 @@ tokens, 4-gram shingle multisets, per-page precision/recall, macro means
 accuracy, bootstrap standard deviation (1000 resamples, fixed seed).
 Compares, in the same run, trafilatura alone with coopfeed's generic profile and with
 ``auto`` (the profile recognised from the markup, the default of ``coopfeed extract``).
+``--by-profile`` breaks ``auto`` down by the profile it recognises.
 
-    python bench/extraction.py [--data DIR] [--json]
+    python bench/extraction.py [--data DIR] [--json] [--by-profile]
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import re
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,29 +94,24 @@ def trafilatura_alone(html: str, url: str) -> str:
     return trafilatura.extract(html, url=url, include_comments=False) or ""
 
 
-def coopfeed_generic(html: str, url: str) -> str:
-    """The text of coopfeed's generic profile ("" when it finds no article)."""
-    from coopfeed.errors import ExtractionError
-    from crawler.extract import extract
+def coopfeed_text(profile: str) -> Callable[[str, str], str]:
+    """An extractor giving the text of one coopfeed profile ("" when it finds no article)."""
 
-    try:
-        return extract(html, url, profile="generic").text
-    except ExtractionError:
-        return ""
+    def text(html: str, url: str) -> str:
+        from coopfeed.errors import ExtractionError
+        from crawler.extract import extract
 
+        try:
+            return extract(html, url, profile=profile).text
+        except ExtractionError:
+            return ""
 
-def coopfeed_auto(html: str, url: str) -> str:
-    """The text of ``coopfeed extract``'s default: the profile recognised from the markup."""
-    from coopfeed.errors import ExtractionError
-    from crawler.extract import extract
-
-    try:
-        return extract(html, url, profile="auto").text
-    except ExtractionError:
-        return ""
+    return text
 
 
-EXTRACTORS = {"trafilatura": trafilatura_alone, "coopfeed-generic": coopfeed_generic, "coopfeed-auto": coopfeed_auto}
+#: ``auto`` is the default of ``coopfeed extract``: the profile recognised from the markup.
+EXTRACTORS = {"trafilatura": trafilatura_alone, "coopfeed-generic": coopfeed_text("generic"),
+              "coopfeed-auto": coopfeed_text("auto")}
 
 
 def score(pages, extractor) -> dict:
@@ -126,15 +123,40 @@ def score(pages, extractor) -> dict:
     return result
 
 
+def by_profile(pages) -> dict:
+    """Per profile ``auto`` recognises: pages, how many the profile alone finds no article on, and
+    F1 of the profile alone and of ``generic`` on the pages where the profile finds one."""
+    from crawler.extract import detect_profile
+
+    groups: dict[str, list] = {}
+    for page in pages:
+        groups.setdefault(detect_profile(page[2], page[1]), []).append(page)
+    report = {}
+    for profile, group in sorted(groups.items()):
+        alone = [(page, coopfeed_text(profile)(page[2], page[1])) for page in group]
+        found = [(page, text) for page, text in alone if text]
+        report[profile] = {
+            "pages": len(group), "no_article": len(group) - len(found),
+            "profile_f1": aggregate([page_scores(page[3], text) for page, text in found])["f1"],
+            "generic_f1": aggregate([page_scores(page[3], coopfeed_text("generic")(page[2], page[1]))
+                                     for page, _ in found])["f1"]}
+    return report
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the scrapinghub data folder")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument("--by-profile", action="store_true",
+                        help="per profile that auto recognises: pages without an article, profile vs generic F1")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     if not (args.data / "ground-truth.json").exists():
         sys.exit(f"bench: no benchmark data in {args.data} (use --data)")
     pages = load_pages(args.data)
+    if args.by_profile:
+        print(json.dumps(by_profile(pages), indent=2))
+        return
     results = {name: score(pages, extractor) for name, extractor in EXTRACTORS.items()}
     if args.json:
         print(json.dumps(results, indent=2))
@@ -144,6 +166,7 @@ def main() -> None:
     for name, r in results.items():
         print(f"{name:18} {r['f1']:.3f} ± {r['f1_std']:.3f} {r['precision']:.3f} ± {r['precision_std']:.3f} "
               f"{r['recall']:.3f} ± {r['recall_std']:.3f} {r['exact']:6.3f} {r['seconds']:8.1f}")
+
 
 if __name__ == "__main__":
     main()

@@ -21,24 +21,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.timing import timed  # noqa: E402
-from coopfeed.demo import write_demo_config  # noqa: E402
+from bench.harness import timed, write_bench_config  # noqa: E402
 from replica import Replica, ReplicaServer  # noqa: E402
 
 LIMIT = 50
+PER_SOURCE = 8  # requests at once per source while the store is crawled
 RUNS = ("baseline_feedgen", "first_build", "unchanged_rebuild", "rebuild_after_rule_change")
 
 
 def crawl_store(work: Path, synthetic: int) -> Path:
     """Crawl the replica into ``work/bench.db`` with no topics (none assigned yet); returns the config."""
     with ReplicaServer(Replica(synthetic=synthetic)) as server:
-        config = write_demo_config(work, server.base_url)
-        with_topics = config.read_text().replace(
-            "[scrapy]", "[scrapy]\nAUTOTHROTTLE_ENABLED = false\nCONCURRENT_REQUESTS_PER_DOMAIN = 8")
-        config.write_text(with_topics.replace('include = ["topics.toml"]', ""))
+        config = write_bench_config(work, server.base_url, PER_SOURCE, topics=False)
         timed([sys.executable, "-m", "coopfeed", "crawl", "--config", str(config), "--db", str(work / "bench.db")])
-        config.write_text(with_topics)
-    return config
+        return write_bench_config(work, server.base_url, PER_SOURCE)
 
 
 def change_a_rule(work: Path) -> None:

@@ -21,6 +21,10 @@ def cli():
     """coopfeed: clean RSS/Atom feeds from news portals that publish none."""
 
 
+for _command in (feeds, topics, serve):
+    cli.add_command(_command)
+
+
 @cli.command()
 @click.argument("names", nargs=-1)
 @CONFIG_OPTION
@@ -189,10 +193,6 @@ def run(config_path, db_path, out_dir, host, port, no_first_crawl):
         crawl_in_child(config_path, db_path)
     publish(Path(config_path), Path(db_path), Path(out_dir), base_url=base_url)
     serve_with_schedule(Path(config_path), Path(db_path), Path(out_dir), port=port, host=host, echo=click.echo)
-
-
-for _command in (feeds, topics, serve):
-    cli.add_command(_command)
 
 
 def main() -> None:

@@ -22,7 +22,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from coopfeed.errors import ConfigError
 from coopfeed.tomlfile import read_config
-from crawler.extract.page import css
+from crawler.extract.page import compile_selectors
 
 PROFILES = ("hanweb", "wordpress", "trs", "generic", "feed")
 SELECTOR_KEYS = ("title", "body", "date", "origin", "editor", "author", "remove", "links")
@@ -179,10 +179,10 @@ def _selectors(value: Any, where: str) -> dict[str, Any]:
     unknown = sorted(set(value) - set(SELECTOR_KEYS))
     if unknown:
         raise ConfigError(f"{where}: unknown selector {unknown[0]!r} (allowed: {', '.join(SELECTOR_KEYS)})")
-    for key, selectors in value.items():
-        for selector in selectors if isinstance(selectors, list) else [selectors]:
-            if not isinstance(selector, str) or css(selector) is None:
-                raise ConfigError(f"{where}: selectors.{key}: {selector!r} is not a valid CSS selector")
+    try:
+        compile_selectors(value)
+    except ConfigError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
     return dict(value)
 
 

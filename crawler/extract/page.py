@@ -113,16 +113,19 @@ def css(selector: str) -> CSSSelector | None:
 
 
 def compile_selectors(selectors: dict | None) -> dict:
-    """The source's selector overrides compiled; ConfigError naming a key whose selector is invalid."""
+    """The source's selector overrides checked and compiled; ConfigError naming a key whose selector
+    is invalid. Every key is checked; only the extraction keys (fields, ``remove``) are returned."""
     compiled: dict = {}
     for key, value in (selectors or {}).items():
-        if key not in FIELD_KEYS and key != "remove":
-            continue  # "links" and the like belong to the spiders
         values = list(value) if isinstance(value, (list, tuple)) else [value]
         found = [css(v) if isinstance(v, str) else None for v in values]
-        if None in found:
-            raise ConfigError(f"selectors.{key}: invalid CSS selector {value!r}")
-        compiled[key] = found if key == "remove" else (found[0] if found else None)
+        for selector, selector_found in zip(values, found):
+            if selector_found is None:
+                raise ConfigError(f"selectors.{key}: {selector!r} is not a valid CSS selector")
+        if key == "remove":
+            compiled[key] = found
+        elif key in FIELD_KEYS:
+            compiled[key] = found[0] if found else None
     return compiled
 
 

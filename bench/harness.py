@@ -1,4 +1,5 @@
-"""Whole-process timing for the benchmarks: wall seconds and peak resident memory of a child.
+"""What the benchmarks share: whole-process timing of a child (wall seconds, peak memory)
+and the demo configuration with the throttle off.
 
 The peak is the child's own high-water mark (``VmHWM`` in /proc/PID/status), sampled
 every 10 ms until it exits. ``ru_maxrss`` from wait4 would not do: Linux carries the
@@ -15,6 +16,20 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 POLL_SECONDS = 0.01
+#: The demo's topics file, as ``write_demo_config`` includes it.
+TOPICS_INCLUDE = 'include = ["topics.toml"]'
+
+
+def write_bench_config(work: Path, base_url: str, per_source: int, topics: bool = True) -> Path:
+    """The demo configuration for the replica at ``base_url``, AutoThrottle off and ``per_source``
+    requests at once per source (with ``topics=False``, without the topics file)."""
+    from coopfeed.demo import write_demo_config
+
+    config = write_demo_config(work, base_url)
+    text = config.read_text().replace(
+        "[scrapy]", f"[scrapy]\nAUTOTHROTTLE_ENABLED = false\nCONCURRENT_REQUESTS_PER_DOMAIN = {per_source}")
+    config.write_text(text if topics else text.replace(TOPICS_INCLUDE, ""))
+    return config
 
 
 def timed(command: list[str]) -> dict:
