@@ -65,11 +65,6 @@ def jaccard(a: set, b: set) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
-def title_similarity(a: str | None, b: str | None) -> float:
-    """difflib ratio of two titles, lowercased, punctuation dropped; 0 for short or clearly different titles."""
-    return TitleMatcher(a).similarity(b)
-
-
 class TitleMatcher:
     """One title compared with many (difflib caches what it learns about the first)."""
 

@@ -107,6 +107,18 @@ def test_missing_config_and_unknown_source(tmp_path, crawled):
     assert unknown.returncode == 1 and "no source named 'nosuch'" in unknown.stderr
 
 
+def test_search_needs_an_existing_store_and_feeds_an_output_folder_they_can_write(tmp_path, crawled):
+    site, _ = crawled
+    missing = run_coopfeed("search", "x", "--db", str(tmp_path / "none.db"))
+    assert missing.returncode == 1 and "none.db: no such store" in missing.stderr
+    assert not (tmp_path / "none.db").exists()
+    (tmp_path / "afile").write_text("")
+    out = tmp_path / "afile" / "feeds"
+    result = run_coopfeed("feeds", "build", "--config", str(site.config), "--db", str(site.db), "--out", str(out))
+    assert result.returncode == 1 and "cannot write the feed file" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
 def test_unreachable_source_is_a_recorded_failure_not_a_crash(tmp_path):
     config = tmp_path / "sources.toml"
     config.write_text('[defaults]\ntimeout = 2.0\ndownload_delay = 0.0\n[scrapy]\nRETRY_TIMES = 0\n'

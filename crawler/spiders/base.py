@@ -55,7 +55,6 @@ class SourceSpider(Spider):
         self.full_listing = full_listing
         self.allowed_domains = sorted(source.allowed_hosts)
         self.requested: set[str] = set()
-        self.list_pages = 0
 
     @classmethod
     def from_crawler(cls, crawler, source: Source | str | None = None, **kwargs: Any):
