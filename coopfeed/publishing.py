@@ -37,7 +37,7 @@ def assign_after_crawl(config_path: Path, db_path: Path) -> None:
 def serve_with_schedule(config_path: Path, db_path: Path, out_dir: Path, *, port: int, host: str = "127.0.0.1",
                         echo: Callable[[str], None] = print) -> None:
     """Serve the feeds and re-crawl each source on its schedule, rebuilding the feeds after each crawl."""
-    from feeds.serve import serve_feeds
+    from feeds.serve import datasette_available, serve_feeds
     from scheduler import CrawlScheduler
 
     base_url = f"http://{host}:{port}/"
@@ -47,8 +47,9 @@ def serve_with_schedule(config_path: Path, db_path: Path, out_dir: Path, *, port
     scheduler.start()
     for name, next_run in scheduler.jobs():
         echo(f"scheduled: {name} (next {next_run})")
+    store = f"  ·  store: {base_url}db/" if datasette_available() else ""
     echo(f"subscribe: {base_url}index.html  ·  all topics: {base_url}topics.opml  ·  "
-         f"everything: {base_url}all.atom  ·  store: {base_url}db/")
+         f"everything: {base_url}all.atom{store}")
     echo("press Ctrl-C to stop")
     try:
         serve_feeds(out_dir, db_path, host=host, port=port)

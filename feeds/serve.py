@@ -142,6 +142,13 @@ async def _lifespan(receive, send) -> None:
             return
 
 
+def datasette_available() -> bool:
+    """Whether Datasette (the ``datasette`` extra) is installed, so /db/ is served."""
+    import importlib.util
+
+    return importlib.util.find_spec("datasette") is not None
+
+
 def _datasette(db_path: Path):
     """Datasette for the store at /db/, or None when it is not installed."""
     try:
