@@ -30,7 +30,8 @@ for _command in (feeds, topics, serve):
 @CONFIG_OPTION
 @DB_OPTION
 @click.option("--refresh", is_flag=True, help="Re-fetch articles already stored, to catch edits.")
-@click.option("--full", "full_listing", is_flag=True, help="Read every list page, even past pages with nothing new.")
+@click.option("--full", "full_listing", is_flag=True,
+              help="Read every list page, even past pages with nothing new, and retry pages given up on.")
 @click.option("--json", "as_json", is_flag=True, help="Print the per-source summaries as JSON on stdout.")
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's own log lines.")
 @friendly
@@ -38,7 +39,8 @@ def crawl(names, config_path, db_path, refresh, full_listing, as_json, verbose):
     """Crawl the configured sources (or only NAMES) into the store.
 
     Only articles not stored yet are fetched; a second crawl adds no row.
-    Shows a progress line, then one summary line per source.
+    Shows a progress line, then one summary line per source. Exits 1 when a
+    source is broken (see `coopfeed status`).
     """
     from coopfeed.crawling import crawl_sources
 
@@ -50,6 +52,9 @@ def crawl(names, config_path, db_path, refresh, full_listing, as_json, verbose):
         from crawler.run import summaries_json
 
         click.echo(summaries_json(summaries))
+    broken = [summary for summary in summaries if summary.health == "broken" or summary.status == "failed"]
+    if broken:
+        raise click.ClickException("broken: " + "; ".join(f"{s.source} ({s.reason})" for s in broken))
 
 
 @cli.command()
@@ -105,14 +110,20 @@ def extract(inputs, profile, urls, timezone, language):
 @click.option("--json", "as_json", is_flag=True, help="JSON output.")
 @friendly
 def status(db_path, as_json):
-    """Per-source health: last run, counts, and failures by kind."""
+    """Per-source health: status (ok, degraded, broken) and why, last run, counts, failures by kind.
+
+    Exits 1 when a source is broken (for cron and monitoring).
+    """
     store = open_store(db_path, must_exist=True)
     rows = store.source_health()
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    for row in rows:
-        click.echo(_health_line(row))
+    else:
+        for row in rows:
+            click.echo(_health_line(row))
+    broken = [row["source"] for row in rows if row["status"] == "broken"]
+    if broken:
+        raise click.ClickException(f"broken: {', '.join(broken)}")
 
 
 @cli.group()
@@ -159,9 +170,13 @@ def demo(directory, once, port, synthetic):
 def _health_line(row: dict) -> str:
     run = row.get("last_run") or {}
     failures = ", ".join(f"{kind} {count}" for kind, count in (row.get("failures") or {}).items())
-    return (f"{row['source']}: {row.get('items', 0)} items, newest {row.get('newest') or '-'}; last run "
-            f"{run.get('finished') or 'never'}: {run.get('new', 0)} new, {run.get('failed', 0)} failed"
-            + (f" ({failures})" if failures else ""))
+    status = row["status"] + (f" ({row['reason']})" if row.get("reason") else "")
+    waiting = f"; {row['retrying']} pages to retry" if row.get("retrying") else ""
+    waiting += f", {row['given_up']} given up" if row.get("given_up") else ""
+    when = run.get("finished") or run.get("started") or "never"
+    return (f"{row['source']}: {status}; {row.get('items', 0)} items, newest {row.get('newest') or '-'}; "
+            f"last run {when} {run.get('status') or ''}: {run.get('new') or 0} new, {run.get('failed') or 0} failed"
+            + (f" ({failures})" if failures else "") + waiting)
 
 
 def _wait_forever(stop) -> None:

@@ -1,4 +1,10 @@
-"""One crawl as the user runs it: load the config, pick sources, crawl, report."""
+"""One crawl as the user runs it: load the config, pick sources, lock them, crawl, report.
+
+A source is crawled by one process at a time (``storage.locks``): a second
+crawl of the same source refuses with one line; crawls of other sources go
+on side by side. A source whose crawl could not run is recorded as a
+``failed`` run and ``broken``.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,9 @@ from coopfeed.tomlfile import read_config
 from crawler.run import RunSummary, crawl, crawl_settings
 from crawler.sources import Source, parse_sources
 from storage import Store
+from storage.clock import utc_now
+from storage.health import BROKEN, Verdict
+from storage.locks import crawl_locks
 
 
 def crawl_sources(config_path: str | Path, db_path: str | Path, names: list[str] | None = None, *,
@@ -19,24 +28,35 @@ def crawl_sources(config_path: str | Path, db_path: str | Path, names: list[str]
     """Crawl the named (default: all enabled) sources of a config file into the store."""
     config = read_config(config_path)
     sources = select_sources(parse_sources(config["source"], config["defaults"]), names)
-    store = Store(db_path)
-    try:
+    with Store(db_path) as store:
         for source in sources:
             store.save_source(source.name, **source.as_row())
-    finally:
-        store.close()
     overrides = dict(config["scrapy"])
     if verbose:
         overrides["LOG_LEVEL"] = "INFO"
     settings = crawl_settings(db_path, config_path, refresh=refresh, full_listing=full_listing,
                               overrides=overrides)
-    progress = CrawlProgress()
-    try:
-        summaries = crawl(sources, settings, on_event=progress)
-    finally:
-        progress.finish()
+    with crawl_locks(db_path, [source.name for source in sources]):
+        started = utc_now()
+        progress = CrawlProgress()
+        try:
+            summaries = crawl(sources, settings, on_event=progress)
+        finally:
+            progress.finish()
+        record_crashes(db_path, started, summaries)
     assign_after_crawl(Path(config_path), Path(db_path))
     return summaries
+
+
+def record_crashes(db_path: str | Path, started: str, summaries: list[RunSummary]) -> None:
+    """Sources whose crawl failed before or while running: a ``failed`` run, and ``broken``."""
+    failed = {summary.source: summary.reason for summary in summaries if summary.status == "failed"}
+    if not failed:
+        return
+    with Store(db_path) as store:
+        for name, reason in failed.items():
+            store.fail_unfinished([name], since=started, error=reason)
+            store.set_health(name, Verdict(BROKEN, reason))
 
 
 def select_sources(sources: dict[str, Source], names: list[str] | None) -> list[Source]:

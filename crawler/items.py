@@ -14,6 +14,8 @@ class ArticleItem:
     translated: bool = False
     #: Field-level problems the extractor met (a bad date, say): each is recorded as a failure.
     problems: list[str] = field(default_factory=list)
+    #: The address that was fetched (a translation wrapper stays wrapped).
+    fetch_url: str | None = None
 
 
 @dataclass
@@ -21,6 +23,12 @@ class FailureItem:
     """A page that gave no article: recorded per source, shown as one line."""
 
     source: str
-    url: str
+    url: str  # canonical (translation wrappers unwrapped): the address the store knows the page by
     reason: str
     kind: str = "fetch"
+    #: The address that was fetched (a translation wrapper stays wrapped): what a retry requests.
+    fetch_url: str | None = None
+    #: A list page (read again by every crawl) rather than an article page (retried with backoff).
+    list_page: bool = False
+    #: A page that failed in an earlier crawl and failed again.
+    retry: bool = False

@@ -1,16 +1,23 @@
 """The store pipeline: every article and failure a spider yields goes into SQLite.
 
-Counts what it stores in the crawl stats (``coopfeed/new``, ``coopfeed/updated``,
-``coopfeed/unchanged``, ``coopfeed/failed`` for pages that gave no article,
-``coopfeed/problems`` for stored articles with a missing or bad field); ``crawler.extensions.RunRecorder``
-turns them into the ``crawl_runs`` row. See
-https://docs.scrapy.org/en/latest/topics/item-pipeline.html
+Spider errors (an exception in a callback) and redirect loops (a redirect
+back to a page of its own chain, dropped by Scrapy's duplicate filter) are
+failures too: nothing that goes wrong is only a log line.
+
+Counts in the crawl stats: ``coopfeed/new``, ``/updated``, ``/unchanged``;
+``coopfeed/failed`` (pages that gave no article), ``coopfeed/failures/<kind>``
+(article pages tried for the first time) and ``coopfeed/retry_failed`` (pages that failed
+again); ``coopfeed/problems`` and ``coopfeed/problems/<kind>``
+(stored articles with a missing or bad field); ``coopfeed/store_failed``.
+``crawler.extensions.RunRecorder`` turns them into the ``crawl_runs`` row.
+See https://docs.scrapy.org/en/latest/topics/item-pipeline.html
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+
+from scrapy import signals
 
 from crawler.items import ArticleItem, FailureItem
 from storage import Store
@@ -19,19 +26,19 @@ logger = logging.getLogger(__name__)
 
 
 class StorePipeline:
-    """Upsert articles by their stable id; record failures per source."""
+    """Upsert articles by their stable id; record failures per source; queue failed pages for a retry."""
 
-    def __init__(self, db_path: str, stats, run_started: str):
-        self.db_path = db_path
-        self.stats = stats
-        self.run_started = run_started
+    def __init__(self, crawler):
+        self.db_path = crawler.settings.get("COOPFEED_DB")
+        self.stats = crawler.stats
         self.store: Store | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
-        started = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        crawler.stats.set_value("coopfeed/run_started", started)
-        return cls(crawler.settings.get("COOPFEED_DB"), crawler.stats, started)
+        pipeline = cls(crawler)
+        crawler.signals.connect(pipeline.spider_error, signal=signals.spider_error)
+        crawler.signals.connect(pipeline.request_dropped, signal=signals.request_dropped)
+        return pipeline
 
     def open_spider(self, spider=None) -> None:
         self.store = Store(self.db_path)
@@ -42,29 +49,63 @@ class StorePipeline:
 
     def process_item(self, item):
         if isinstance(item, ArticleItem):
-            try:
-                self._save_article(item)
-            except Exception as exc:  # never lose an article silently: say so, per source
-                logger.debug("store failed for %s", item.article.get("url"), exc_info=True)
-                self._record(item.source, item.article.get("url", "?"), f"not stored: {type(exc).__name__}: {exc}",
-                             "store")
+            self._save_article(item)
         elif isinstance(item, FailureItem):
-            self._record(item.source, item.url, item.reason, item.kind)
+            self._record(item)
         return item
 
+    def spider_error(self, failure, response, spider) -> None:
+        """An exception in a spider callback: a ``parse`` failure of that page."""
+        meta = response.meta if response.request is not None else {}
+        error = failure.value
+        self._record(spider.failure(response.url, f"spider error: {type(error).__name__}: {error}",
+                                    kind="parse", meta=meta))
+
+    def request_dropped(self, request, spider) -> None:
+        """A redirect back into its own chain: a ``redirect`` failure (other drops are duplicates)."""
+        chain = request.meta.get("redirect_urls") or []
+        if request.url in chain:
+            first = chain[0]
+            self._record(spider.failure(first, f"redirect loop: back to {request.url}", kind="redirect",
+                                        meta=request.meta))
+
     def _save_article(self, item: ArticleItem) -> None:
-        _, outcome = self.store.save_item(item.article, source=item.source, translated=item.translated)
+        try:
+            _, outcome = self.store.save_item(item.article, source=item.source, translated=item.translated)
+        except Exception as exc:  # never lose an article silently: a failure, and the page is tried again
+            logger.debug("store failed for %s", item.article.get("url"), exc_info=True)
+            self.stats.inc_value("coopfeed/store_failed")
+            url = item.article.get("url", "?")
+            self._record(FailureItem(item.source, url, f"not stored: {type(exc).__name__}: {exc}", "store",
+                                     fetch_url=item.fetch_url or url))
+            return
         self.stats.inc_value(f"coopfeed/{outcome}")
         for problem in item.problems:
             kind = problem.split(":", 1)[0].strip() or "parse"
-            self._record(item.source, item.article["url"], problem, kind, counter="coopfeed/problems")
+            self._note(item.source, item.article["url"], problem, kind)
+            self.stats.inc_value("coopfeed/problems")
+            self.stats.inc_value(f"coopfeed/problems/{kind}")
 
-    def _record(self, source: str, url: str, reason: str, kind: str, counter: str = "coopfeed/failed") -> None:
-        """Store one failure, count it, and tell the user in one line."""
+    def _record(self, item: FailureItem) -> None:
+        """A page that gave no article: recorded, counted, queued for a retry (article pages), one line."""
+        retry = not item.list_page
+        self._note(item.source, item.url, item.reason, item.kind, fetch_url=item.fetch_url if retry else None)
+        self.stats.inc_value("coopfeed/failed")
+        if item.retry:
+            self.stats.inc_value("coopfeed/retry_failed")
+        elif retry:
+            self.stats.inc_value(f"coopfeed/failures/{item.kind}")
+
+    def _note(self, source: str, url: str, reason: str, kind: str, fetch_url: str | None = None) -> None:
+        """Store one failure (and, with ``fetch_url``, its page's next attempt); tell the user in one line."""
         try:
-            self.store.record_failure(source, url, reason, kind=kind, run_started=self.run_started)
+            self.store.record_failure(source, url, reason, kind=kind,
+                                      run_started=self.stats.get_value("coopfeed/run_started"))
+            if fetch_url:
+                page = self.store.note_failed_page(source, url, kind=kind, reason=reason, fetch_url=fetch_url)
+                if page["given_up"]:
+                    reason += f" (given up after {page['attempts']} attempts)"
         except Exception as exc:  # the store itself is failing (disk full…): the log line still tells
+            self.stats.inc_value("coopfeed/store_failed")
             reason = f"{reason} (and the failure could not be recorded: {exc})"
-        self.stats.inc_value(counter)
-        self.stats.inc_value(f"coopfeed/failures/{kind}")
         logger.warning("%s: %s: %s", source, url, reason)

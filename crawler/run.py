@@ -23,18 +23,20 @@ from scrapy.settings import Settings
 
 from coopfeed.errors import CoopfeedError
 from crawler.sources import Source
-from crawler.summary import RunSummary, summary_from_stats
+from crawler.summary import STATUS_OF_REASON, RunSummary, summary_from_stats
 from crawler.spiders.feed import FeedSpider
 from crawler.spiders.generic import GenericSpider
 from crawler.spiders.hanweb import HanwebSpider
 from crawler.spiders.trs import TrsSpider
 from crawler.spiders.wordpress import WordPressSpider
+from storage.locks import state_dir
 
 SPIDERS = {"hanweb": HanwebSpider, "wordpress": WordPressSpider, "trs": TrsSpider, "generic": GenericSpider,
            "feed": FeedSpider}
 #: Their lines repeat what the store pipeline already logs as one line per failure.
 QUIET_LOGGERS = ("scrapy.downloadermiddlewares.retry", "scrapy.downloadermiddlewares.robotstxt",
-                 "py.warnings", "trafilatura", "htmldate", "courlan", "charset_normalizer")
+                 "scrapy.downloadermiddlewares.httpcompression", "scrapy.core.downloader.handlers.http11",
+                 "scrapy.core.scraper", "py.warnings", "trafilatura", "htmldate", "courlan", "charset_normalizer")
 
 
 class OneLine(logging.Filter):
@@ -59,7 +61,7 @@ def crawl_settings(db_path: str | Path, config_path: str | Path | None = None, *
         "COOPFEED_CONFIG": str(config_path) if config_path else None,
         "COOPFEED_REFRESH": refresh,
         "COOPFEED_FULL_LISTING": full_listing,
-        "HTTPCACHE_DIR": str(db_path.with_suffix(".httpcache")),
+        "HTTPCACHE_DIR": str(state_dir(db_path) / "httpcache"),
         "LOG_LEVEL": "WARNING",
         "LOG_FORMAT": "%(levelname)s: %(message)s",
         "STATS_DUMP": False,
@@ -71,21 +73,57 @@ def crawl_settings(db_path: str | Path, config_path: str | Path | None = None, *
 
 def crawl(sources: list[Source], settings: Settings,
           on_event: Callable[[str, str], None] | None = None) -> list[RunSummary]:
-    """Crawl the sources in parallel (one crawler each) and return their summaries."""
+    """Crawl the sources in parallel (one crawler each) and return their summaries.
+
+    A source whose crawl could not even start (or crashed) gets a summary with status ``failed``.
+    """
     unsupported = [s.name for s in sources if s.profile not in SPIDERS]
     if unsupported:
         raise CoopfeedError(f"no spider for the profile of source(s): {', '.join(unsupported)}")
     process = CrawlerProcess(settings)
-    summaries: dict[str, RunSummary] = {}
+    runs = []
     for source in sources:
-        crawler = process.create_crawler(SPIDERS[source.profile])
-        summaries[source.name] = RunSummary(source.name)
-        _watch(crawler, source.name, summaries, on_event)
-        process.crawl(crawler, source=source)
+        run = SourceRun(source.name, process.create_crawler(SPIDERS[source.profile]), on_event)
+        process.crawl(run.crawler, source=source).addErrback(run.crashed)
+        runs.append(run)
     if settings.get("LOG_LEVEL") not in ("DEBUG", "INFO"):
         _one_line_logging()
     process.start()
-    return list(summaries.values())
+    return [run.summary() for run in runs]
+
+
+class SourceRun:
+    """One source's crawler in a crawl: keeps its close reason and time, and the caller's progress current."""
+
+    def __init__(self, name: str, crawler, on_event: Callable[[str, str], None] | None = None):
+        self.name = name
+        self.crawler = crawler
+        self.on_event = on_event or (lambda source, event: None)
+        self.started = time.monotonic()
+        self.seconds = 0.0
+        self.reason = "not run"
+        self.error: str | None = None
+        crawler.signals.connect(lambda **_: self.on_event(name, "page"), signal=signals.response_received,
+                                weak=False)
+        crawler.signals.connect(lambda **_: self.on_event(name, "item"), signal=signals.item_scraped, weak=False)
+        crawler.signals.connect(self.closed, signal=signals.spider_closed, weak=False)
+
+    def closed(self, spider, reason: str) -> None:
+        self.reason, self.seconds = reason, time.monotonic() - self.started
+        self.on_event(self.name, "closed")
+
+    def crashed(self, failure) -> None:
+        """The crawl raised instead of finishing (its store could not be opened, a bug…)."""
+        error = failure.value
+        self.error = str(error) if isinstance(error, CoopfeedError) else f"{type(error).__name__}: {error}"
+        logging.getLogger(__name__).error("%s: the crawl failed: %s", self.name, self.error)
+        self.on_event(self.name, "closed")
+
+    def summary(self) -> RunSummary:
+        if self.error is not None:
+            return RunSummary(self.name, status="failed", health="broken", reason=f"the crawl failed: {self.error}")
+        stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
+        return summary_from_stats(self.name, stats, STATUS_OF_REASON.get(self.reason, "failed"), self.seconds)
 
 
 def _one_line_logging() -> None:
@@ -96,38 +134,27 @@ def _one_line_logging() -> None:
         handler.addFilter(OneLine())
 
 
-def _watch(crawler, name: str, summaries: dict[str, RunSummary],
-           on_event: Callable[[str, str], None] | None) -> None:
-    """Connect signals that keep the summary (and the caller's progress display) current."""
-    started = time.monotonic()
-
-    def emit(event: str) -> None:
-        if on_event:
-            on_event(name, event)
-
-    def closed(spider, reason: str) -> None:
-        summaries[name] = summary_from_stats(name, crawler.stats.get_stats(), reason,
-                                             time.monotonic() - started)
-        emit("closed")
-
-    crawler.signals.connect(lambda **_: emit("page"), signal=signals.response_received, weak=False)
-    crawler.signals.connect(lambda **_: emit("item"), signal=signals.item_scraped, weak=False)
-    crawler.signals.connect(closed, signal=signals.spider_closed, weak=False)
-
-
 def crawl_in_child(config_path: str | Path, db_path: str | Path, names: list[str] | None = None,
                    *, refresh: bool = False, quiet: bool = False) -> list[RunSummary]:
-    """Run ``coopfeed crawl`` in a child process (a fresh reactor each time); return its summaries."""
-    command = [sys.executable, "-m", "coopfeed", "crawl", "--config", str(config_path),
-               "--db", str(db_path), "--json", *(names or [])]
+    """Run ``coopfeed crawl`` in a child process (a fresh reactor each time); return its summaries.
+
+    The child runs with ``python -P`` (the working folder is not put on ``sys.path``: a folder
+    there named ``coopfeed`` or ``crawler`` cannot shadow the package). A child that prints no
+    summaries failed: CoopfeedError with its exit status and last error line.
+    """
+    command = [sys.executable, "-P", "-m", "coopfeed", "crawl", "--config", str(Path(config_path).resolve()),
+               "--db", str(Path(db_path).resolve()), "--json", *(names or [])]
     if refresh:
         command.append("--refresh")
-    result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL if quiet else None,
-                            text=True)
+    result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if not quiet:
+        sys.stderr.write(result.stderr)
     try:
-        return [RunSummary(**row) for row in json.loads(result.stdout or "[]")]
+        return [RunSummary(**row) for row in json.loads(result.stdout)]
     except (json.JSONDecodeError, TypeError):
-        raise CoopfeedError(f"crawl process failed (exit {result.returncode})") from None
+        lines = [line for line in result.stderr.splitlines() if line.strip()]
+        why = lines[-1] if lines else "no output"
+        raise CoopfeedError(f"the crawl process failed (exit status {result.returncode}): {why}") from None
 
 
 def summaries_json(summaries: list[RunSummary]) -> str:

@@ -31,21 +31,25 @@ WARN_ON_GENERATOR_RETURN_VALUE = False
 DOWNLOAD_TIMEOUT = 30
 RETRY_ENABLED = True
 RETRY_TIMES = 2
+# A chain longer than this (or a loop) is a recorded "redirect" failure.
+REDIRECT_MAX_TIMES = 10
 
 # Revalidate pages with ETag / Last-Modified instead of downloading them again.
-# "no-cache" on every request: a cached page is never used unrevalidated (list
-# pages change; a heuristic freshness from an old Last-Modified would hide them).
+# "max-age=0" on every request: a cached page is never used unrevalidated (list
+# pages change; a heuristic freshness from an old Last-Modified would hide them),
+# and RFC2616Policy sends If-None-Match / If-Modified-Since. ("no-cache" would
+# make the policy skip the validators: every page downloaded in full.)
 DEFAULT_REQUEST_HEADERS = {
     "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
     "Accept-Language": "en,zh-CN;q=0.8,zh;q=0.7",
-    "Cache-Control": "no-cache",
+    "Cache-Control": "max-age=0",
 }
 HTTPCACHE_ENABLED = True
 HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
 HTTPCACHE_DIR = "httpcache"
-# One DBM file instead of six small files per page (measured: the file-per-page storage
-# spent more time in open()/mkdir() than extraction did).
-HTTPCACHE_STORAGE = "scrapy.extensions.httpcache.DbmCacheStorage"
+# One DBM file per source instead of six small files per page (measured: the file-per-page
+# storage spent more time in open()/mkdir() than extraction did).
+HTTPCACHE_STORAGE = "crawler.httpcache.SourceCacheStorage"
 HTTPCACHE_IGNORE_HTTP_CODES = [301, 302, 303, 307, 308, 404, 410, 429, 500, 502, 503, 504]
 
 ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}

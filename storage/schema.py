@@ -16,20 +16,22 @@ logger = logging.getLogger(__name__)
 TABLES: dict[str, dict] = {
     "sources": {
         "columns": {"name": str, "title": str, "profile": str, "start_urls": str, "language": str,
-                    "timezone": str, "schedule": str, "added": str, "last_run": str},
+                    "timezone": str, "schedule": str, "added": str, "last_run": str,
+                    "status": str, "status_reason": str, "status_since": str},
         "pk": "name",
     },
     "items": {
         "columns": {"id": str, "url": str, "source": str, "title": str, "published": str,
                     "published_utc": str, "author": str, "origin": str, "editor": str, "language": str,
                     "text": str, "html": str, "first_seen": str, "last_seen": str, "updated": str,
-                    "content_hash": str, "translation_of": str, "duplicate_of": str},
+                    "content_hash": str, "translation_of": str, "duplicate_of": str, "changed": str},
         "pk": "id",
-        "indexes": [["source"], ["published_utc"], ["url"], ["updated"]],
+        "indexes": [["source"], ["published_utc"], ["url"], ["updated"], ["changed"]],
     },
     "crawl_runs": {
         "columns": {"id": int, "source": str, "started": str, "finished": str, "pages": int, "new": int,
-                    "updated": int, "unchanged": int, "failed": int, "status": str},
+                    "updated": int, "unchanged": int, "failed": int, "status": str, "links": int,
+                    "not_modified": int, "listing_complete": int, "error": str},
         "pk": "id",
         "indexes": [["source", "started"]],
     },
@@ -38,6 +40,17 @@ TABLES: dict[str, dict] = {
                     "run_started": str},
         "pk": "id",
         "indexes": [["source", "time"]],
+    },
+    "failed_pages": {  # article pages to fetch again, with backoff, until stored or given up
+        "columns": {"source": str, "url": str, "fetch_url": str, "kind": str, "reason": str, "attempts": int,
+                    "first_failed": str, "last_failed": str, "next_attempt": str, "given_up": int},
+        "pk": ("source", "url"),
+        "indexes": [["source", "next_attempt"]],
+    },
+    "health_events": {  # one row per change of a source's status (the health feed)
+        "columns": {"id": int, "source": str, "status": str, "previous": str, "reason": str, "time": str},
+        "pk": "id",
+        "indexes": [["time"]],
     },
     "item_topics": {
         "columns": {"item_id": str, "topic": str, "assigned": str},
@@ -87,6 +100,8 @@ def _add_missing_columns(table: sqlite_utils.db.Table, columns: dict[str, type])
             table.add_column(column, kind)
             if (table.name, column) == ("items", "published_utc"):
                 _backfill_published_utc(table)
+            if (table.name, column) == ("items", "changed"):
+                table.db.execute("update items set changed = updated")
 
 
 def _backfill_published_utc(table: sqlite_utils.db.Table) -> None:

@@ -119,14 +119,17 @@ def test_search_needs_an_existing_store_and_feeds_an_output_folder_they_can_writ
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
 
 
-def test_unreachable_source_is_a_recorded_failure_not_a_crash(tmp_path):
+def test_unreachable_source_is_a_recorded_broken_source_not_a_crash(tmp_path):
     config = tmp_path / "sources.toml"
     config.write_text('[defaults]\ntimeout = 2.0\ndownload_delay = 0.0\n[scrapy]\nRETRY_TIMES = 0\n'
                       '[[source]]\nname = "gone"\nprofile = "generic"\nstart_urls = ["http://127.0.0.1:9/news/"]\n')
     result = run_coopfeed("crawl", "--config", str(config), "--db", str(tmp_path / "x.db"))
-    assert result.returncode == 0 and "Traceback" not in result.stderr
+    assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "gone: 0 new" in result.stdout and "connection refused" in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        "Error: broken: gone (its list page failed (connection refused or failed))")
     status = run_coopfeed("status", "--db", str(tmp_path / "x.db"))
+    assert status.returncode == 1 and "gone: broken (its list page failed" in status.stdout
     assert "fetch 1" in status.stdout
 
 

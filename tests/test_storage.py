@@ -30,11 +30,17 @@ MUSEUM = {**ARTICLE, "url": "http://en.sx.gov.cn/art/2018/8/18/art_1501262_10.ht
           "published": "2018-08-18T11:00:00+08:00"}
 
 CONTRACT = {
-    "sources": ["name", "title", "profile", "start_urls", "language", "timezone", "schedule", "added", "last_run"],
+    "sources": ["name", "title", "profile", "start_urls", "language", "timezone", "schedule", "added", "last_run",
+                "status", "status_reason", "status_since"],
     "items": ["id", "url", "source", "title", "published", "published_utc", "author", "origin", "editor", "language",
-              "text", "html", "first_seen", "last_seen", "updated", "content_hash", "translation_of", "duplicate_of"],
-    "crawl_runs": ["id", "source", "started", "finished", "pages", "new", "updated", "unchanged", "failed", "status"],
+              "text", "html", "first_seen", "last_seen", "updated", "content_hash", "translation_of", "duplicate_of",
+              "changed"],
+    "crawl_runs": ["id", "source", "started", "finished", "pages", "new", "updated", "unchanged", "failed", "status",
+                   "links", "not_modified", "listing_complete", "error"],
     "failures": ["id", "url", "source", "reason", "kind", "time", "run_started"],
+    "failed_pages": ["source", "url", "fetch_url", "kind", "reason", "attempts", "first_failed", "last_failed",
+                     "next_attempt", "given_up"],
+    "health_events": ["id", "source", "status", "previous", "reason", "time"],
     "item_topics": ["item_id", "topic", "assigned"],
 }
 
@@ -313,7 +319,8 @@ def test_record_run_and_failure_store_their_fields(store):
     run_id = store.record_run("zj_news", T1, T2, pages=20, new=3, updated=1, unchanged=5, failed=2, status="finished")
     assert store.db["crawl_runs"].get(run_id) == {
         "id": run_id, "source": "zj_news", "started": T1, "finished": T2, "pages": 20, "new": 3, "updated": 1,
-        "unchanged": 5, "failed": 2, "status": "finished"}
+        "unchanged": 5, "failed": 2, "status": "finished", "links": None, "not_modified": None,
+        "listing_complete": None, "error": None}
     assert store.db["sources"].get("zj_news")["last_run"] == T2
     store.record_failure("zj_news", "http://x/a.html", "no publication date", kind="date", now=T1, run_started=T1)
     assert store.failures("zj_news") == [{"id": 1, "url": "http://x/a.html", "source": "zj_news",
@@ -341,12 +348,22 @@ def test_source_health_shows_the_last_run_and_its_failures_by_kind(store):
     assert health["xznmx"]["last_run"] is None and health["xznmx"]["failures"] == {}
 
 
-def test_retry_urls_are_failed_fetches_not_stored_since(store):
-    store.record_failure("zj_news", "http://x/a.html", "HTTP 404", kind="http")
-    store.record_failure("zj_news", "http://x/b.html", "no date", kind="date")
-    store.record_failure("zj_news", ARTICLE["url"], "timeout", kind="timeout")
-    store.save_item(ARTICLE, source="zj_news")
-    assert store.retry_urls("zj_news") == ["http://x/a.html"]
+def test_failed_pages_are_retried_with_backoff_until_stored_or_given_up(store):
+    first = store.note_failed_page("zj_news", "http://x/a.html", kind="http", reason="HTTP 404", now=T1)
+    assert first["attempts"] == 1 and first["next_attempt"] == T1  # the next crawl tries again at once
+    store.note_failed_page("zj_news", ARTICLE["url"], kind="body", reason="no body", fetch_url="http://w/x", now=T1)
+    assert store.due_retries("zj_news", now=T1) == ["http://x/a.html", "http://w/x"]
+    store.save_item(ARTICLE, source="zj_news", now=T1)  # stored at last: no longer a failed page
+    assert store.due_retries("zj_news", now=T1) == ["http://x/a.html"]
+    second = store.note_failed_page("zj_news", "http://x/a.html", kind="http", reason="HTTP 404", now=T1)
+    assert second["next_attempt"] == "2026-01-01T01:00:00+00:00" and second["first_failed"] == T1
+    assert store.due_retries("zj_news", now=T1) == []
+    for _ in range(8):
+        last = store.note_failed_page("zj_news", "http://x/a.html", kind="http", reason="HTTP 404", now=T1)
+    assert last["attempts"] == 10 and last["given_up"] == 1
+    assert store.due_retries("zj_news", now="2027-01-01T00:00:00+00:00") == []
+    assert store.due_retries("zj_news", now="2027-01-01T00:00:00+00:00", include_given_up=True) == ["http://x/a.html"]
+    assert store.source_health()[0]["given_up"] == 1
 
 
 # -- errors ---------------------------------------------------------------------

@@ -3,19 +3,27 @@
 A spider crawls ONE source: it reads list pages (the subclass finds the
 article links and the next list page), fetches each article it has not
 stored yet exactly once, and hands the page to ``crawler.extract``. Fetch and
-extraction failures become ``FailureItem``s: the crawl goes on.
+extraction failures become ``FailureItem``s: the crawl goes on. Article pages
+that failed before and are due again (``failed_pages``) are requested too.
+
+Counters in the crawl stats (``coopfeed/<name>``): ``links`` (article links
+on the list pages, stored or not), ``list_pages``, ``list_failed``,
+``list_error`` (the first list failure), ``known_skipped``.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from scrapy import Request, Spider
 from scrapy.http import Response
 from scrapy.exceptions import (
     CannotResolveHostError,
+    DownloadCancelledError,
     DownloadConnectionRefusedError,
     DownloadTimeoutError,
     IgnoreRequest,
@@ -37,6 +45,11 @@ logger = logging.getLogger(__name__)
 
 #: Scheduler priority of list pages over article pages.
 LIST_PRIORITY = 10
+#: Fewest words (a CJK character counts as one) a body needs to be an article, by profile:
+#: fewer is a truncated or empty page ("Site nav"), recorded as a ``body`` failure.
+MIN_BODY_WORDS = {"generic": 15, "feed": 8}
+DEFAULT_MIN_BODY_WORDS = 8
+WORD_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[^\W_\u3400-\u9fff\uf900-\ufaff]+")
 
 
 class SourceSpider(Spider):
@@ -58,26 +71,28 @@ class SourceSpider(Spider):
 
     @classmethod
     def from_crawler(cls, crawler, source: Source | str | None = None, **kwargs: Any):
-        """Resolve the source (object, or a name in COOPFEED_CONFIG), apply its settings."""
+        """Resolve the source (object, or a name in COOPFEED_CONFIG), apply its settings.
+
+        A first crawl, ``--full``, or a crawl after one that was interrupted or did not read
+        its listing to the end reads every list page.
+        """
         settings = crawler.settings
         source = _resolve_source(source, settings.get("COOPFEED_CONFIG"), cls.name)
         settings.set("DOWNLOAD_DELAY", source.download_delay, priority="spider")
         settings.set("DOWNLOAD_TIMEOUT", source.timeout, priority="spider")
         refresh = settings.getbool("COOPFEED_REFRESH")
-        known, retry, stored = _stored_state(settings.get("COOPFEED_DB"), source.name)
-        if any(is_translation(url) for url in source.start_urls):
-            retry = []  # failures hold the unwrapped address: re-fetching it would get the original
-        full = settings.getbool("COOPFEED_FULL_LISTING") or not stored  # a first crawl reads every page
-        spider = cls(source, set() if refresh else known, retry_urls=retry, refresh=refresh,
-                     full_listing=full, **kwargs)
+        full = settings.getbool("COOPFEED_FULL_LISTING")
+        state = stored_state(settings.get("COOPFEED_DB"), source.name, include_given_up=full)
+        spider = cls(source, set() if refresh else state.known, retry_urls=state.retry_urls, refresh=refresh,
+                     full_listing=full or state.full_listing, **kwargs)
         spider._set_crawler(crawler)
         return spider
 
     async def start(self):
         for url in self.source.start_urls:
             yield self.listing_request(url, page=1)
-        for request in self.follow_articles(ListLink(url) for url in self.retry_urls):
-            yield request  # articles whose fetch failed last time
+        for request in self.follow_articles((ListLink(url) for url in self.retry_urls), listed=False):
+            yield request  # article pages that failed before and are due again
 
     # -- list pages -------------------------------------------------------
 
@@ -85,23 +100,27 @@ class SourceSpider(Spider):
         """A request for a list page, numbered from 1 for this source; list pages go first
         (``LIST_PRIORITY``): paging is a chain, articles can wait."""
         meta = {"list_page": page, **kwargs.pop("meta", {})}
+        self.count("list_pages")
         return Request(url, callback=kwargs.pop("callback", self.parse_listing), errback=self.failed,
                        meta=meta, priority=LIST_PRIORITY, **kwargs)
 
     def parse_listing(self, response: Response) -> Iterator[Any]:
         raise NotImplementedError
 
-    def follow_articles(self, links: Iterable[ListLink]) -> list[Request]:
-        """Requests for the links not stored yet and not requested in this crawl."""
+    def follow_articles(self, links: Iterable[ListLink], listed: bool = True) -> list[Request]:
+        """Requests for the links not stored yet and not requested in this crawl (``listed``: links
+        found on a list page, counted as the source's ``links``)."""
         requests = []
         for link in links:
+            if listed:
+                self.count("links")
             canonical = canonical_url(link.url)
             if self.is_known(link.url) or canonical in self.requested:
-                self.crawler.stats.inc_value("coopfeed/known_skipped")
+                self.count("known_skipped")
                 continue
             self.requested.add(canonical)
-            requests.append(Request(link.url, callback=self.parse_article, errback=self.failed,
-                                    meta={"list_title": link.title}))
+            meta = {"list_title": link.title} if listed else {"retry": True}
+            requests.append(Request(link.url, callback=self.parse_article, errback=self.failed, meta=meta))
         return requests
 
     def is_known(self, url: str) -> bool:
@@ -131,17 +150,23 @@ class SourceSpider(Spider):
                 content_type=_header(response, "Content-Type"),
             )
         except ExtractionError as exc:
-            yield self.failure(response.url, str(exc), kind=exc.field)
+            yield self.failure(response.url, str(exc), kind=exc.field, meta=response.meta)
             return
         except CoopfeedError as exc:
-            yield self.failure(response.url, str(exc), kind="parse")
+            yield self.failure(response.url, str(exc), kind="parse", meta=response.meta)
             return
         except Exception as exc:  # an extractor bug must not stop the crawl
             logger.debug("extraction crashed on %s", response.url, exc_info=True)
-            yield self.failure(response.url, f"extraction crashed: {type(exc).__name__}: {exc}", kind="parse")
+            yield self.failure(response.url, f"extraction crashed: {type(exc).__name__}: {exc}", kind="parse",
+                               meta=response.meta)
+            return
+        words = len(WORD_RE.findall(article.text or ""))
+        if words < MIN_BODY_WORDS.get(self.source.profile, DEFAULT_MIN_BODY_WORDS):
+            yield self.failure(response.url, f"the body is implausibly short ({words} words): an empty or "
+                               "truncated page", kind="body", meta=response.meta)
             return
         yield ArticleItem(self.source.name, article.to_dict(), is_translation(response.url),
-                          list(article.problems))
+                          list(article.problems), fetch_url=response.url)
 
     # -- failures -----------------------------------------------------------
 
@@ -149,12 +174,24 @@ class SourceSpider(Spider):
         """Errback: turn a fetch failure into one recorded failure."""
         request = failure.request
         kind, reason = describe_failure(failure, request.meta.get("download_timeout"))
-        if request.meta.get("list_page"):
-            reason = f"list page: {reason}"
-        yield self.failure(request.url, reason, kind=kind)
+        yield self.failure(request.url, reason, kind=kind, meta=request.meta)
 
-    def failure(self, url: str, reason: str, kind: str) -> FailureItem:
-        return FailureItem(self.source.name, canonical_url(url), reason, kind)
+    def failure(self, url: str, reason: str, kind: str, meta: dict | None = None) -> FailureItem:
+        """A page that gave no article (``meta``: its request's, which tells a list page or a retry);
+        a list page's failure also marks the listing incomplete."""
+        meta = meta or {}
+        list_page = bool(meta.get("list_page"))
+        if list_page:
+            self.count("list_failed")
+            if not self.crawler.stats.get_value("coopfeed/list_error"):
+                self.crawler.stats.set_value("coopfeed/list_error", reason)
+            reason = f"list page: {reason}"
+        return FailureItem(self.source.name, canonical_url(url), reason, kind, fetch_url=url, list_page=list_page,
+                           retry=bool(meta.get("retry")))
+
+    def count(self, name: str, value: int = 1) -> None:
+        """Add to the ``coopfeed/<name>`` counter of this crawl's stats."""
+        self.crawler.stats.inc_value(f"coopfeed/{name}", value)
 
 
 def describe_failure(failure: Failure, timeout: float | None) -> tuple[str, str]:
@@ -170,9 +207,24 @@ def describe_failure(failure: Failure, timeout: float | None) -> tuple[str, str]
         return "fetch", "connection refused or failed"
     if failure.check(ResponseDataLossError):
         return "fetch", "the connection closed before the whole page arrived"
+    if failure.check(DownloadCancelledError) and "max size" in str(failure.value):
+        return "too_large", f"larger than the download limit: {str(failure.value).split(' in request')[0]}"
     if failure.check(IgnoreRequest):
-        return "robots", f"not fetched: {failure.value or 'forbidden by robots.txt'}"
+        return _ignored(str(failure.value))
     return "fetch", f"{type(failure.value).__name__}: {failure.value}".strip()
+
+
+def _ignored(why: str) -> tuple[str, str]:
+    """(kind, reason) for a request a downloader middleware refused."""
+    if "redirection" in why:
+        return "redirect", "too many redirects (a redirect loop?)"
+    if "DOWNLOAD_MAXSIZE" in why:
+        return "too_large", "larger than the download limit once decompressed"
+    if "offsite" in why.lower():
+        return "redirect", f"led off the site ({why.split('to ', 1)[-1]})"
+    if not why or "robots" in why.lower():
+        return "robots", "forbidden by robots.txt"
+    return "fetch", f"not fetched: {why}"
 
 
 def _resolve_source(source: Source | str | None, config: str | None, profile: str) -> Source:
@@ -186,12 +238,21 @@ def _resolve_source(source: Source | str | None, config: str | None, profile: st
     return sources[source]
 
 
-def _stored_state(db_path: str | None, source: str) -> tuple[set[str], list[str], int]:
-    """(ids of the items already stored, URLs whose fetch failed before, items of this source)."""
+@dataclass
+class StoredState:
+    """What the store says about a source before its crawl."""
+
+    known: set[str]  # ids of every stored item (any source)
+    retry_urls: list[str]  # failed article pages due again
+    full_listing: bool  # the last crawl did not read the listing to its end
+
+
+def stored_state(db_path: str | None, source: str, include_given_up: bool = False) -> StoredState:
+    """Known ids, due retries and whether every list page must be read, from the store."""
     store = Store(db_path or "coopfeed.db")
     try:
-        count = store.db.execute("select count(*) from items where source = ?", [source]).fetchone()[0]
-        return store.known_ids(), store.retry_urls(source), count
+        return StoredState(store.known_ids(), store.due_retries(source, include_given_up=include_given_up),
+                           store.needs_full_listing(source))
     finally:
         store.close()
 

@@ -28,11 +28,14 @@ class FeedSpider(SourceSpider):
     def parse_listing(self, response: Response):
         parsed = feedparser.parse(response.body, response_headers={"content-type": _content_type(response)})
         if parsed.bozo and not parsed.entries:
-            yield self.failure(response.url, f"not a readable feed ({parsed.bozo_exception})", kind="parse")
+            yield self.failure(response.url, f"not a readable feed ({parsed.bozo_exception})", kind="parse",
+                               meta=response.meta)
             return
         new = 0
         for entry in parsed.entries:
             link = entry.get("link")
+            if link:
+                self.count("links")
             if not link or self.is_known(link) or canonical_url(link) in self.requested:
                 continue
             new += 1

@@ -51,6 +51,7 @@ class HanwebSpider(SourceSpider):
         """POST startrecord..endrecord to the dataproxy, as the jpage widget does."""
         proxy_url, form = proxy_form(nextgroup)
         end = start + per_page * SCREENS_PER_REQUEST - 1
+        self.count("list_pages")
         url = with_query(proxy_url, startrecord=start, endrecord=end, perpage=per_page)
         return FormRequest(
             url, formdata=form, callback=self.parse_proxy, errback=self.failed, priority=LIST_PRIORITY,
@@ -63,7 +64,11 @@ class HanwebSpider(SourceSpider):
         """A dataproxy answer: follow its records, ask for the next range until the total."""
         store = parse_datastore(response.text, response.url)
         meta = response.meta
-        if store is None or not store.record_count:
+        if store is None:
+            yield self.failure(response.url, "the dataproxy answer holds no datastore", kind="parse",
+                               meta=response.meta)
+            return
+        if not store.record_count:
             return
         requests = self.follow_articles(_articles(store.links))
         yield from requests

@@ -30,9 +30,9 @@ class WordPressSpider(SourceSpider):
 
     def _post_links(self, response: Response) -> list[ListLink]:
         anchors = response.css(POST_TITLES)
-        if not anchors:  # themes without entry titles: permalinks in the main content
-            main = response.css("main, #main, #primary, #content") or response
-            anchors = main[0].css("a")
+        if not anchors:  # themes without entry titles: permalinks in the main content (or anywhere)
+            main = response.css("main, #main, #primary, #content")
+            anchors = main[0].css("a") if main else response.css("a")
         links = []
         for anchor in anchors:
             url = response.urljoin(anchor.attrib.get("href", ""))
