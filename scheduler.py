@@ -1,11 +1,13 @@
 """Scheduled crawls: APScheduler runs each source's crawl on its cron schedule.
 
 Sources that share a schedule are crawled together. Each crawl runs in a
-child process (``crawler.run.crawl_in_child``): Scrapy's reactor cannot be
+child process (``coopfeed.crawling.crawl_child``): Scrapy's reactor cannot be
 restarted inside one process, and a child returns its memory when it ends.
 After a crawl the ``after_crawl`` callback runs (the CLI rebuilds the feeds).
 A job never overlaps itself (``max_instances=1``) and missed runs are merged
-into one (``coalesce=True``).
+into one (``coalesce=True``). Each run logs one line per source (logger
+``scheduler``); a crawl process that fails is logged as an error and
+recorded as a ``failed`` run of its sources.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from pathlib import Path
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from crawler.run import RunSummary, crawl_in_child
+from coopfeed.crawling import crawl_child
+from crawler.run import CrawlBusy, RunSummary
 from crawler.sources import Source
 
 logger = logging.getLogger(__name__)
@@ -44,17 +47,21 @@ class CrawlScheduler:
                 max_instances=1, coalesce=True, misfire_grace_time=3600,
             )
 
-    def run(self, names: list[str]) -> list[RunSummary]:
-        """Crawl these sources now (in a child process), then call ``after_crawl``."""
+    def run(self, names: list[str] | None) -> list[RunSummary]:
+        """Crawl these sources (None: every enabled one) now, in a child process, then call ``after_crawl``."""
+        which = ", ".join(names) if names else "every source"
         with self.lock:
-            logger.info("crawling %s", ", ".join(names))
             try:
-                summaries = crawl_in_child(self.config_path, self.db_path, names, quiet=True)
+                summaries = crawl_child(self.config_path, self.db_path, names, quiet=True)
+            except CrawlBusy as exc:
+                logger.warning("crawl of %s skipped: %s", which, exc)
+                return []
             except Exception as exc:  # a failed crawl must not stop the scheduler
-                logger.error("crawl of %s failed: %s", ", ".join(names), exc)
+                logger.error("crawl of %s failed: %s", which, exc)
                 return []
             for summary in summaries:
-                logger.info("%s", summary.line())
+                level = logging.WARNING if summary.health in ("broken", "degraded") else logging.INFO
+                logger.log(level, "%s", summary.line())
             if self.after_crawl:
                 try:
                     self.after_crawl(summaries)

@@ -43,9 +43,15 @@ def crawl(names, config_path, db_path, refresh, full_listing, as_json, verbose):
     source is broken (see `coopfeed status`).
     """
     from coopfeed.crawling import crawl_sources
+    from crawler.run import EXIT_BUSY
+    from storage.locks import LockBusy
 
-    summaries = crawl_sources(config_path, db_path, list(names), refresh=refresh,
-                              full_listing=full_listing, verbose=verbose)
+    try:
+        summaries = crawl_sources(config_path, db_path, list(names), refresh=refresh,
+                                  full_listing=full_listing, verbose=verbose)
+    except LockBusy as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_BUSY)
     for summary in summaries:
         click.echo(summary.line(), err=as_json)
     if as_json:
@@ -156,14 +162,18 @@ def replica_serve(port, synthetic, faults, write_config):
 @click.option("--once", is_flag=True, help="Crawl once and exit instead of serving.")
 @click.option("--port", default=8080, show_default=True, help="Port for the feed server (0: free port).")
 @click.option("--synthetic", default=0, show_default=True, help="Extra generated articles per portal.")
+@click.option("--log-file", type=click.Path(dir_okay=False), default=None,
+              help="Also append the scheduled crawls' log lines to this file.")
 @friendly
-def demo(directory, once, port, synthetic):
+def demo(directory, once, port, synthetic, log_file):
     """The whole pipeline on the bundled replica: serve it, crawl it, build and serve the feeds.
 
-    With --once: crawl and build into DIR, then exit.
+    With --once: crawl and build into DIR, then exit. Running it again on the same DIR adds no row.
     """
     from coopfeed.demo import run_demo
+    from coopfeed.logs import setup_logging
 
+    setup_logging(log_file)
     run_demo(Path(directory), once=once, port=port, synthetic=synthetic, echo=click.echo)
 
 
@@ -197,15 +207,27 @@ def _wait_forever(stop) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
 @click.option("--port", default=8080, show_default=True, help="Port to serve on.")
 @click.option("--no-first-crawl", is_flag=True, help="Wait for the schedule instead of crawling at start.")
+@click.option("--log-file", type=click.Path(dir_okay=False), default=None,
+              help="Also append the log lines (one per source per crawl) to this file.")
 @friendly
-def run(config_path, db_path, out_dir, host, port, no_first_crawl):
-    """Crawl each source on its schedule, rebuild the feeds after each crawl, and serve them."""
-    from coopfeed.publishing import publish, serve_with_schedule
-    from crawler.run import crawl_in_child
+def run(config_path, db_path, out_dir, host, port, no_first_crawl, log_file):
+    """Crawl each source on its schedule, rebuild the feeds after each crawl, and serve them.
 
+    Logs one line per source per crawl on stderr; a crawl that fails is logged as an error and
+    recorded as a failed run (`coopfeed status`), and serving goes on.
+    """
+    from coopfeed.demo import check_port_free
+    from coopfeed.logs import setup_logging
+    from coopfeed.publishing import publish, serve_with_schedule
+    from crawler.sources import load_sources
+    from scheduler import CrawlScheduler
+
+    setup_logging(log_file)
+    load_sources(config_path)  # a bad configuration stops here, before anything runs
+    check_port_free(port, host)
     base_url = f"http://{host}:{port}/"
     if not no_first_crawl:
-        crawl_in_child(config_path, db_path)
+        CrawlScheduler(config_path, db_path, []).run(None)
     publish(Path(config_path), Path(db_path), Path(out_dir), base_url=base_url)
     serve_with_schedule(Path(config_path), Path(db_path), Path(out_dir), port=port, host=host, echo=click.echo)
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from coopfeed.errors import ConfigError
+from coopfeed.errors import ConfigError, CoopfeedError
 from coopfeed.progress import CrawlProgress
 from coopfeed.publishing import assign_after_crawl
 from coopfeed.tomlfile import read_config
-from crawler.run import RunSummary, crawl, crawl_settings
-from crawler.sources import Source, parse_sources
+from crawler.run import CrawlBusy, RunSummary, crawl, crawl_in_child, crawl_settings
+from crawler.sources import Source, load_sources, parse_sources
 from storage import Store
 from storage.clock import utc_now
 from storage.health import BROKEN, Verdict
@@ -46,6 +46,24 @@ def crawl_sources(config_path: str | Path, db_path: str | Path, names: list[str]
         record_crashes(db_path, started, summaries)
     assign_after_crawl(Path(config_path), Path(db_path))
     return summaries
+
+
+def crawl_child(config_path: str | Path, db_path: str | Path, names: list[str] | None = None, *,
+                quiet: bool = False) -> list[RunSummary]:
+    """``coopfeed crawl`` in a child process; when the child fails (a crash, an import error), each
+    source it was to crawl gets a ``failed`` run and turns ``broken``, and the error is raised."""
+    started = utc_now()
+    try:
+        return crawl_in_child(config_path, db_path, names, quiet=quiet)
+    except CrawlBusy:
+        raise  # another process is crawling these sources: nothing failed
+    except CoopfeedError as exc:
+        try:
+            names = names or [s.name for s in load_sources(config_path).values() if s.enabled]
+        except ConfigError:
+            raise exc from None
+        record_crashes(db_path, started, [RunSummary(name, status="failed", reason=str(exc)) for name in names])
+        raise
 
 
 def record_crashes(db_path: str | Path, started: str, summaries: list[RunSummary]) -> None:

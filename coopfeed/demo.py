@@ -1,19 +1,29 @@
 """``coopfeed demo``: the replica, a crawl of every demo source, and (later) the feeds.
 
 The demo writes its own ``sources.toml`` pointing at the replica it starts
-on a free port of 127.0.0.1, so nothing leaves the machine.
+on 127.0.0.1, so nothing leaves the machine. The replica's port is part of
+every stored URL (and so of every item id): a demo folder keeps the port of
+its first run (read back from its ``sources.toml``), so running the demo
+again adds no row.
 """
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from coopfeed.crawling import crawl_child
+from coopfeed.errors import CoopfeedError
 from coopfeed.publishing import publish, serve_with_schedule
-from crawler.run import RunSummary, crawl_in_child
+from coopfeed.tomlfile import read_config
+from crawler.run import RunSummary
 
 DEFAULT_TOPICS = resources.files("feeds") / "default_topics.toml"
+#: The replica's port on a demo folder's first run (a free one if it is taken).
+REPLICA_PORT = 8800
 
 #: Demo sources: (name, title, profile, language) per replica start URL key.
 DEMO_SOURCES = (
@@ -60,17 +70,62 @@ def write_demo_config(directory: Path, base_url: str) -> Path:
     return config
 
 
+def replica_port(directory: Path) -> int:
+    """The port the demo folder's replica used before (its stored URLs hold it), else REPLICA_PORT or a
+    free one. CoopfeedError when the remembered port is taken."""
+    config = directory / "sources.toml"
+    remembered = _port_in(config)
+    if remembered:
+        if not port_is_free(remembered):
+            raise CoopfeedError(f"port {remembered} is in use: {config} (and every stored article's URL) "
+                                "points at the replica there; free it, or use another --dir")
+        return remembered
+    return REPLICA_PORT if port_is_free(REPLICA_PORT) else 0
+
+
+def check_port_free(port: int, host: str = "127.0.0.1") -> None:
+    """CoopfeedError (one line) when ``port`` cannot be listened on."""
+    if port and not port_is_free(port, host):
+        raise CoopfeedError(f"port {port} on {host} is in use: choose another with --port")
+
+
+def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
+    """Whether a server could listen on ``host:port`` now."""
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+            return True
+        except OSError:
+            return False
+
+
+def _port_in(config: Path) -> int | None:
+    """The port of the replica a demo ``sources.toml`` points at (its first start URL), if there is one."""
+    if not config.exists():
+        return None
+    try:
+        sources = read_config(config)["source"]
+        return urlsplit(sources[0]["start_urls"][0]).port
+    except (CoopfeedError, IndexError, KeyError, TypeError, ValueError):
+        return None
+
+
 def run_demo(directory: Path, *, once: bool, port: int, synthetic: int = 0,
              echo: Callable[[str], None] = print) -> list[RunSummary]:
     """Replica, crawl, feeds; then (without ``once``) serve them with scheduled re-crawls."""
     directory.mkdir(parents=True, exist_ok=True)
-    server = start_replica(port=0, synthetic=synthetic)
+    if not once:
+        check_port_free(port)
+    server = start_replica(port=replica_port(directory), synthetic=synthetic)
     try:
         echo(f"replica: {server.base_url}/")
         config = write_demo_config(directory, server.base_url)
         db_path, out_dir = directory / "coopfeed.db", directory / "feeds"
         feed_url = f"http://127.0.0.1:{port}/"
-        summaries = crawl_in_child(config, db_path)
+        summaries = crawl_child(config, db_path)
+        for summary in summaries:
+            echo(summary.line())
         report = publish(config, db_path, out_dir, base_url=feed_url)
         echo(f"store: {db_path} (try: coopfeed search Sichuan --db {db_path})")
         echo(f"feeds: {out_dir}/ ({len(report.entries)} topics, {report.entries.get('all', 0)} articles in 'all')")

@@ -31,6 +31,8 @@ from crawler.spiders.trs import TrsSpider
 from crawler.spiders.wordpress import WordPressSpider
 from storage.locks import state_dir
 
+#: Exit status of ``coopfeed crawl`` when another process is crawling one of its sources.
+EXIT_BUSY = 75
 SPIDERS = {"hanweb": HanwebSpider, "wordpress": WordPressSpider, "trs": TrsSpider, "generic": GenericSpider,
            "feed": FeedSpider}
 #: Their lines repeat what the store pipeline already logs as one line per failure.
@@ -149,12 +151,18 @@ def crawl_in_child(config_path: str | Path, db_path: str | Path, names: list[str
     result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     if not quiet:
         sys.stderr.write(result.stderr)
+    if result.returncode == EXIT_BUSY:
+        raise CrawlBusy(result.stderr.strip().splitlines()[-1].removeprefix("Error: "))
     try:
         return [RunSummary(**row) for row in json.loads(result.stdout)]
     except (json.JSONDecodeError, TypeError):
         lines = [line for line in result.stderr.splitlines() if line.strip()]
         why = lines[-1] if lines else "no output"
         raise CoopfeedError(f"the crawl process failed (exit status {result.returncode}): {why}") from None
+
+
+class CrawlBusy(CoopfeedError):
+    """Another process is crawling one of the sources (nothing was crawled, nothing failed)."""
 
 
 def summaries_json(summaries: list[RunSummary]) -> str:

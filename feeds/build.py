@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from feeds import health
 from feeds.entries import TAG_AUTHORITY, Entry, entry_from_item, tag_uri
 from feeds.formats import FeedInfo, render_json, render_xml
 from feeds.membership import assign_topics
@@ -18,6 +19,7 @@ from feeds.pages import index_html, opml
 from feeds.topics import Topic
 from feeds.write import write_if_changed
 from storage import Store
+from storage.locks import build_lock
 
 DEFAULT_LIMIT = 50
 EXTENSIONS = {"rss": "rss", "atom": "atom", "json": "json"}
@@ -34,25 +36,40 @@ class BuildReport:
 
 def build_feeds(store: Store, topics: list[Topic], out_dir: Path, *, base_url: str,
                 limit: int = DEFAULT_LIMIT, title: str = "coopfeed", authority: str = TAG_AUTHORITY) -> BuildReport:
-    """Assign topics, then write ``<topic>.rss/.atom/.json``, ``topics.opml`` and ``index.html``."""
+    """Assign topics, then write ``<topic>.rss/.atom/.json``, the ``health`` feeds, ``topics.opml`` and
+    ``index.html``. One build of a store runs at a time (others wait for it)."""
     base_url = base_url.rstrip("/") + "/"
-    counts = assign_topics(store, topics)
-    labels = {topic.name: topic.title for topic in topics if not topic.name.startswith("source-")}
-    report = BuildReport()
-    pages = []
-    for topic in topics:
-        entries = topic_entries(store, topic, topic.limit or limit, labels, authority)
-        info = _info(topic, entries, base_url, title, authority)
-        report.entries[topic.name] = len(entries)
-        for kind, data in (("rss", render_xml(info, entries, "rss")), ("atom", render_xml(info, entries, "atom")),
-                           ("json", render_json(info, entries))):
-            _write(out_dir / f"{topic.name}.{EXTENSIONS[kind]}", data, report)
-        pages.append({"name": topic.name, "title": topic.title, "description": topic.description,
-                      "urls": info.feed_urls, "home": info.home_url, "latest": entries[:5],
-                      "count": counts.get(topic.name, 0)})
-    _write(out_dir / "topics.opml", opml(f"{title} topics", pages), report)
-    _write(out_dir / "index.html", index_html(title, pages, base_url + "topics.opml"), report)
+    with build_lock(store.path):
+        counts = assign_topics(store, topics)
+        labels = {topic.name: topic.title for topic in topics if not topic.name.startswith("source-")}
+        report = BuildReport()
+        pages = []
+        for topic in topics:
+            entries = topic_entries(store, topic, topic.limit or limit, labels, authority)
+            info = _info(topic.name, topic.title, topic.description, entries, base_url, title, authority,
+                         topic.languages)
+            _write_feeds(out_dir, topic.name, info, entries, report)
+            pages.append(_page(topic.name, topic.title, topic.description, info, entries, counts.get(topic.name, 0)))
+        events = health.health_entries(store, limit, authority, home_url=f"{base_url}index.html#{health.NAME}")
+        info = _info(health.NAME, health.TITLE, health.DESCRIPTION, events, base_url, title, authority, ("en",))
+        _write_feeds(out_dir, health.NAME, info, events, report)
+        pages.append(_page(health.NAME, health.TITLE, health.DESCRIPTION, info, events, len(events)))
+        _write(out_dir / "topics.opml", opml(f"{title} topics", pages), report)
+        _write(out_dir / "index.html", index_html(title, pages, base_url + "topics.opml"), report)
     return report
+
+
+def _write_feeds(out_dir: Path, name: str, info: FeedInfo, entries: list[Entry], report: BuildReport) -> None:
+    report.entries[name] = len(entries)
+    for kind, data in (("rss", render_xml(info, entries, "rss")), ("atom", render_xml(info, entries, "atom")),
+                       ("json", render_json(info, entries))):
+        _write(out_dir / f"{name}.{EXTENSIONS[kind]}", data, report)
+
+
+def _page(name: str, title: str, description: str, info: FeedInfo, entries: list[Entry], count: int) -> dict:
+    """What the OPML file and the index page say of one feed."""
+    return {"name": name, "title": title, "description": description, "urls": info.feed_urls,
+            "home": info.home_url, "latest": entries[:5], "count": count}
 
 
 def topic_entries(store: Store, topic: Topic, limit: int, labels: dict[str, str],
@@ -80,16 +97,16 @@ def _categories(store: Store, ids: list[str], labels: dict[str, str]) -> dict[st
     return found
 
 
-def _info(topic: Topic, entries: list[Entry], base_url: str, title: str, authority: str) -> FeedInfo:
-    languages = Counter(entry.language for entry in entries if entry.language)
-    language = topic.languages[0] if len(topic.languages) == 1 else (
-        languages.most_common(1)[0][0] if languages else "en")
+def _info(name: str, label: str, description: str, entries: list[Entry], base_url: str, title: str,
+          authority: str, languages: tuple[str, ...] = ()) -> FeedInfo:
+    found = Counter(entry.language for entry in entries if entry.language)
+    language = languages[0] if len(languages) == 1 else (found.most_common(1)[0][0] if found else "en")
     return FeedInfo(
-        id=tag_uri("topic", topic.name, authority),
-        title=f"{title}: {topic.title}",
-        description=topic.description or topic.title,
-        home_url=f"{base_url}index.html#{topic.name}",
-        feed_urls={kind: f"{base_url}{topic.name}.{ext}" for kind, ext in EXTENSIONS.items()},
+        id=tag_uri("topic", name, authority),
+        title=f"{title}: {label}",
+        description=description or label,
+        home_url=f"{base_url}index.html#{name}",
+        feed_urls={kind: f"{base_url}{name}.{ext}" for kind, ext in EXTENSIONS.items()},
         language=language,
     )
 

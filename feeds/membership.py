@@ -1,8 +1,9 @@
 """Topic membership in the store (``item_topics``), kept in step with the rules.
 
 A topic whose rule changed (or is new) is evaluated over every item; an
-unchanged one only over items new or changed since its last evaluation; a
-topic no longer configured loses its rows. SQL users query ``item_topics``.
+unchanged one only over items ``changed`` since its last evaluation (new, edited,
+or re-pointed as a near-duplicate); a topic no longer configured loses its rows.
+One assignment of a store runs at a time. SQL users query ``item_topics``.
 """
 
 from __future__ import annotations
@@ -13,17 +14,19 @@ from collections.abc import Iterator
 from coopfeed.errors import ConfigError
 from feeds.topics import Matcher, Topic
 from storage import Store
-from storage.db import utc_now
+from storage.clock import utc_now
+from storage.connection import transaction
+from storage.locks import build_lock
 
-ITEM_COLUMNS = "id, source, language, title, text, duplicate_of, updated"
+ITEM_COLUMNS = "id, source, language, title, text, duplicate_of"
 
 
 def assign_topics(store: Store, topics: list[Topic], now: str | None = None) -> dict[str, int]:
     """Bring ``item_topics`` up to date; returns the number of items per topic."""
     now = now or utc_now()
     db = store.db
-    rules = {row["topic"]: row for row in db["topic_rules"].rows}
-    with db.conn:
+    with build_lock(store.path), transaction(db):
+        rules = {row["topic"]: row for row in db["topic_rules"].rows}
         for name in set(rules) - {topic.name for topic in topics}:
             db.execute("delete from item_topics where topic = ?", [name])
             db.execute("delete from topic_rules where topic = ?", [name])
@@ -54,7 +57,7 @@ def _evaluate(store: Store, topic: Topic, since: str | None, now: str) -> None:
         db.execute("delete from item_topics where topic = ?", [topic.name])
         rows = db.query(f"select {ITEM_COLUMNS} from items")
     else:
-        rows = list(db.query(f"select {ITEM_COLUMNS} from items where updated >= ?", [since]))
+        rows = list(db.query(f"select {ITEM_COLUMNS} from items where changed >= ?", [since]))
         db.conn.executemany("delete from item_topics where topic = ? and item_id = ?",
                             [(topic.name, row["id"]) for row in rows])
     members = [{"item_id": row["id"], "topic": topic.name, "assigned": now} for row in rows if _why(matcher, row)]

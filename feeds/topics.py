@@ -21,6 +21,8 @@ from coopfeed.errors import ConfigError
 TOPIC_KEYS = {"name", "title", "description", "query", "include", "exclude", "include_regex",
               "exclude_regex", "sources", "languages", "limit"}
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+#: Feed names the build writes besides the topics (``feeds/health.py``).
+RESERVED_NAMES = {"health"}
 CJK_RE = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -99,7 +101,7 @@ def builtin_topics(sources: dict[str, str]) -> list[Topic]:
 def parse_topics(entries: list[dict], sources: dict[str, str]) -> list[Topic]:
     """Validate ``[[topic]]`` tables and add the built-in topics; errors name file, topic and key."""
     topics = builtin_topics(sources)
-    names = {topic.name for topic in topics}
+    names = {topic.name for topic in topics} | RESERVED_NAMES
     for entry in entries:
         topic = _parse_one(entry, set(sources))
         if topic.name in names:

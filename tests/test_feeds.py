@@ -63,7 +63,7 @@ def expected_members(site, topic: str) -> set[str]:
 
 def test_every_feed_of_every_topic_parses_without_error(built):
     _, out = built
-    assert len(topic_names(out)) == 20
+    assert len(topic_names(out)) == 21  # 14 topics, all, 5 sources, health
     for name in topic_names(out):
         for suffix in ("rss", "atom"):
             parsed = feedparser.parse((out / f"{name}.{suffix}").read_bytes())
@@ -142,7 +142,7 @@ def test_opml_and_index_list_every_topic(built):
     for name in topic_names(out):
         assert f'xmlUrl="{BASE}{name}.rss"' in opml
         assert f'href="{BASE}{name}.atom"' in index and f'href="{BASE}{name}.json"' in index
-    assert index.count('rel="alternate" type="application/atom+xml"') == 20
+    assert index.count('rel="alternate" type="application/atom+xml"') == 21
     assert "Zhejiang Doctors Open Heart Surgery Centre in Aksu" in index
 
 
