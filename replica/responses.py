@@ -36,6 +36,11 @@ def error(status: int, reason: str) -> Response:
     return html(page, status)
 
 
+def redirect(location: str, status: int = 302) -> Response:
+    """A redirect to ``location`` (a path on this server)."""
+    return Response(status=status, body=b"", headers={"Location": location})
+
+
 def not_found() -> Response:
     return error(404, "Not Found")
 

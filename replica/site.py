@@ -13,7 +13,7 @@ import time
 from urllib.parse import parse_qsl
 
 from replica import responses
-from replica.faults import fault_articles
+from replica.faults import CHAIN_HOPS, fault_articles
 from replica.images import image_for
 from replica.model import PORTALS, ReplicaArticle, load_articles, make_article
 from replica.portals import hanweb, translate, trs, wordpress
@@ -32,6 +32,8 @@ class Replica:
     def __init__(self, synthetic: int = 0, faults: bool = False, slow_seconds: float = 30.0):
         self.faults = faults
         self.slow_seconds = slow_seconds
+        #: Portals whose list pages were redesigned: no datastore, article links of a new shape.
+        self.drift: set[str] = set()
         self.lock = threading.Lock()
         articles = load_articles()
         oldest = {p: min(a.published for a in articles if a.portal == p) for p in PORTALS}
@@ -63,6 +65,15 @@ class Replica:
                 article.paragraphs = list(paragraphs)
             article.modified = max(time.time(), article.modified + 1)
             return article
+
+    def fix_faults(self) -> list[ReplicaArticle]:
+        """Repair every broken page (as a site's admin would); returns the articles repaired."""
+        with self.lock:
+            fixed = [article for article in self.articles.values() if article.fault]
+            for article in fixed:
+                article.fault = None
+                article.modified = max(time.time(), article.modified + 1)
+            return fixed
 
     def add_article(self, portal: str, **fields) -> ReplicaArticle:
         """Publish a new article on ``portal`` (fields as in the content files)."""
@@ -100,6 +111,8 @@ class Replica:
             return responses.html(self._home(base_url))
         if path.startswith(PRIVATE):
             return responses.html(DRAFTS)
+        if path.startswith(("/hop/", "/loop/")):
+            return self._redirect_fault(path)
         image = image_for(path)
         if image:
             return Response(body=image[0], content_type=image[1], headers={"Cache-Control": "max-age=86400"})
@@ -116,6 +129,8 @@ class Replica:
 
     def _hanweb(self, site, method, path, params, form, headers) -> Response:
         listing = self.listing(site.portal)
+        if site.portal in self.drift and path in (hanweb.column_url(site), site.proxy_path):
+            return responses.html(hanweb.redesigned_column_page(site, listing[:20]))
         if path in (site.prefix + "/", site.prefix + "/index.html"):
             return responses.html(hanweb.home_page(site, listing[:5]))
         if path == hanweb.column_url(site):
@@ -176,6 +191,10 @@ class Replica:
             return responses.not_found()
         if article.fault == "500":
             return responses.error(500, "Internal Server Error")
+        if article.fault == "loop":
+            return responses.redirect(f"/loop/{article.key}")
+        if article.fault == "chain":
+            return responses.redirect(f"/hop/1/{article.key}")
         text = trs.soup_page(article) if article.fault == "soup" else render(article)
         if article.fault == "truncated":
             text = text[: text.index("<body>") + 40]
@@ -184,6 +203,16 @@ class Replica:
                             content_type=responses.HTML_NO_CHARSET if gbk else responses.HTML_UTF8,
                             delay=self.slow_seconds if article.fault == "slow" else 0.0)
         return responses.conditional(response, article.modified, headers)
+
+    def _redirect_fault(self, path: str) -> Response:
+        """``/loop/<key>`` sends back to the article; ``/hop/N/<key>`` to hop N+1, the last to the article."""
+        parts = path.strip("/").split("/")
+        article = self.articles.get(parts[-1])
+        if article is None:
+            return responses.not_found()
+        if parts[0] == "hop" and parts[1].isdigit() and int(parts[1]) < CHAIN_HOPS:
+            return responses.redirect(f"/hop/{int(parts[1]) + 1}/{article.key}")
+        return responses.redirect(article.path)
 
     def _older(self, article: ReplicaArticle) -> ReplicaArticle | None:
         """The next older article of the same portal."""

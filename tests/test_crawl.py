@@ -138,8 +138,10 @@ def test_crawl_runs_record_pages_and_counts_per_source(crawled):
     runs = {row["source"]: row for row in sqlite_utils.Database(site.db)["crawl_runs"].rows}
     assert set(runs) == {"zj_news", "sx_hotnews", "wttimes", "xznmx", "xznmx_en"}
     assert runs["zj_news"]["new"] == 15 and runs["zj_news"]["failed"] == 2
-    assert runs["wttimes"]["failed"] == 1 and runs["sx_hotnews"]["failed"] == 1
+    assert runs["wttimes"]["failed"] == 1 and runs["sx_hotnews"]["failed"] == 2  # a timeout, a long redirect chain
+    assert runs["xznmx"]["failed"] == 2  # a truncated page, a redirect loop
     assert all(run["pages"] > 0 and run["status"] == "finished" for run in runs.values())
+    assert all(run["listing_complete"] == 1 and run["links"] > 0 for run in runs.values())
 
 
 def test_second_crawl_adds_no_row_and_fetches_no_stored_article(site):

@@ -436,7 +436,7 @@ def test_faults_appear_only_when_asked_for():
     assert not [a for a in plain.articles.values() if a.fault]
     assert expected_failures(plain, "http://x") == []
     kinds = {kind for _, _, kind in expected_failures(faulty, "http://x")}
-    assert kinds == {"http", "timeout", "body", "date"}
+    assert kinds == {"http", "timeout", "body", "date", "redirect"}
     with ReplicaServer(faulty) as server:
         by_fault = {a.fault: a for a in faulty.articles.values() if a.fault}
         base = server.base_url

@@ -174,7 +174,8 @@ class SourceSpider(Spider):
         """Errback: turn a fetch failure into one recorded failure."""
         request = failure.request
         kind, reason = describe_failure(failure, request.meta.get("download_timeout"))
-        yield self.failure(request.url, reason, kind=kind, meta=request.meta)
+        first = (request.meta.get("redirect_urls") or [request.url])[0]  # the address that was listed
+        yield self.failure(first, reason, kind=kind, meta=request.meta)
 
     def failure(self, url: str, reason: str, kind: str, meta: dict | None = None) -> FailureItem:
         """A page that gave no article (``meta``: its request's, which tells a list page or a retry);

@@ -87,6 +87,15 @@ def column_page(site: HanwebSite, listing: list[ReplicaArticle]) -> str:
     return _layout(site, f"{site.column_name} - {site.site_name}", head, body)
 
 
+def redesigned_column_page(site: HanwebSite, latest: list[ReplicaArticle]) -> str:
+    """The column page after a site redesign (layout drift): plain cards, no datastore, and article
+    links of a new shape (``/news/<id>.shtml``) that lead nowhere the old profile knows."""
+    cards = "".join(f'<div class="card"><a href="{site.prefix}/news/{a.id}.shtml">{esc(a.title)}</a>'
+                    f'<time>{a.published:%Y-%m-%d}</time></div>' for a in latest)
+    body = f"""<div class="page"><h1>{esc(site.column_name)}</h1><div class="cards">{cards}</div></div>"""
+    return _layout(site, f"{site.column_name} - {site.site_name}", "", body)
+
+
 def home_page(site: HanwebSite, latest: list[ReplicaArticle]) -> str:
     """The portal's home page: a few latest headlines and the way to the news column."""
     items = "".join(f'<li><a href="{a.path}" target="_blank">{esc(a.title)}</a><span>{a.published:%Y-%m-%d}</span></li>'
