@@ -1,10 +1,14 @@
-"""SourceCacheStorage: Scrapy's DBM HTTP cache with one file per source, that never fails a crawl.
+"""The HTTP cache: Scrapy's DBM storage with one file per source, that never fails a crawl.
 
 Scrapy's ``DbmCacheStorage`` names its file after the spider, so two sources
 of one profile shared (and, with gdbm's lock, refused) one file. Here each
 source has its own ``<source>.db``. A cache file that cannot be opened (left
 broken by a killed crawl) is started afresh, an entry that cannot be read is
 a miss: the cache only saves downloads, it never loses a page.
+
+``CacheMiddleware`` is Scrapy's ``HttpCacheMiddleware`` without its error
+recovery: a page that fails to download (a timeout, a lost connection) is a
+recorded failure, retried later, not silently replaced by its cached copy.
 See https://docs.scrapy.org/en/latest/topics/downloader-middleware.html#httpcache-storage-dbm
 """
 
@@ -15,10 +19,19 @@ from pathlib import Path
 from typing import Any
 
 from scrapy import Request, Spider
+from scrapy.downloadermiddlewares.httpcache import HttpCacheMiddleware
 from scrapy.extensions.httpcache import DbmCacheStorage
 from scrapy.http import Response
 
 logger = logging.getLogger(__name__)
+
+
+class CacheMiddleware(HttpCacheMiddleware):
+    """HttpCacheMiddleware whose download errors reach the spider (and the store) as failures."""
+
+    def process_exception(self, request: Request, exception: Exception, spider: Spider | None = None) -> None:
+        request.meta.pop("cached_response", None)
+        return None
 
 
 class SourceCacheStorage(DbmCacheStorage):

@@ -32,3 +32,5 @@ class FailureItem:
     list_page: bool = False
     #: A page that failed in an earlier crawl and failed again.
     retry: bool = False
+    #: The id its article would be stored under.
+    item_id: str | None = None

@@ -20,7 +20,7 @@ import logging
 from scrapy import signals
 
 from crawler.items import ArticleItem, FailureItem
-from storage import Store
+from storage import Store, item_id
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +77,7 @@ class StorePipeline:
             self.stats.inc_value("coopfeed/store_failed")
             url = item.article.get("url", "?")
             self._record(FailureItem(item.source, url, f"not stored: {type(exc).__name__}: {exc}", "store",
-                                     fetch_url=item.fetch_url or url))
+                                     fetch_url=item.fetch_url or url, item_id=_item_id(item)))
             return
         self.stats.inc_value(f"coopfeed/{outcome}")
         for problem in item.problems:
@@ -89,23 +89,31 @@ class StorePipeline:
     def _record(self, item: FailureItem) -> None:
         """A page that gave no article: recorded, counted, queued for a retry (article pages), one line."""
         retry = not item.list_page
-        self._note(item.source, item.url, item.reason, item.kind, fetch_url=item.fetch_url if retry else None)
+        self._note(item.source, item.url, item.reason, item.kind, fetch_url=item.fetch_url if retry else None,
+                   item_id=item.item_id)
         self.stats.inc_value("coopfeed/failed")
         if item.retry:
             self.stats.inc_value("coopfeed/retry_failed")
         elif retry:
             self.stats.inc_value(f"coopfeed/failures/{item.kind}")
 
-    def _note(self, source: str, url: str, reason: str, kind: str, fetch_url: str | None = None) -> None:
+    def _note(self, source: str, url: str, reason: str, kind: str, fetch_url: str | None = None,
+              item_id: str | None = None) -> None:
         """Store one failure (and, with ``fetch_url``, its page's next attempt); tell the user in one line."""
         try:
             self.store.record_failure(source, url, reason, kind=kind,
                                       run_started=self.stats.get_value("coopfeed/run_started"))
             if fetch_url:
-                page = self.store.note_failed_page(source, url, kind=kind, reason=reason, fetch_url=fetch_url)
+                page = self.store.note_failed_page(source, url, kind=kind, reason=reason, fetch_url=fetch_url,
+                                                   item_id=item_id)
                 if page["given_up"]:
                     reason += f" (given up after {page['attempts']} attempts)"
         except Exception as exc:  # the store itself is failing (disk full…): the log line still tells
             self.stats.inc_value("coopfeed/store_failed")
             reason = f"{reason} (and the failure could not be recorded: {exc})"
         logger.warning("%s: %s: %s", source, url, reason)
+
+
+def _item_id(item: ArticleItem) -> str | None:
+    url = item.article.get("url")
+    return item_id(url, item.article.get("language"), item.translated) if url else None

@@ -50,6 +50,10 @@ HTTPCACHE_DIR = "httpcache"
 # One DBM file per source instead of six small files per page (measured: the file-per-page
 # storage spent more time in open()/mkdir() than extraction did).
 HTTPCACHE_STORAGE = "crawler.httpcache.SourceCacheStorage"
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware": None,
+    "crawler.httpcache.CacheMiddleware": 900,
+}
 HTTPCACHE_IGNORE_HTTP_CODES = [301, 302, 303, 307, 308, 404, 410, 429, 500, 502, 503, 504]
 
 ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}

@@ -84,7 +84,7 @@ class Store(CrawlLog):
         now = stamp(now)
         row = _item_row(article, source, translated)
         with transaction(self.db):
-            self.db.execute("delete from failed_pages where source = ? and url = ?", [source, row["url"]])
+            self.db.execute("delete from failed_pages where item_id = ?", [row["id"]])
             existing = self._get("items", row["id"])
             if existing is None:
                 row.update(first_seen=now, last_seen=now, updated=now, changed=now)

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from storage.clock import stamp
 from storage.connection import store_errors, transaction
 from storage.health import OK, Verdict
+from storage.ids import item_id as url_id
 
 MAX_ATTEMPTS = 10
 FIRST_BACKOFF = timedelta(hours=1)
@@ -116,14 +117,16 @@ class CrawlLog:
 
     @store_errors
     def note_failed_page(self, source: str, url: str, *, kind: str, reason: str, fetch_url: str | None = None,
-                         now: str | None = None) -> dict:
-        """Count one more failure of an article page and schedule its next attempt; returns its row."""
+                         item_id: str | None = None, now: str | None = None) -> dict:
+        """Count one more failure of an article page and schedule its next attempt; returns its row.
+        ``item_id``: the id the page's article would have (it leaves the table when stored)."""
         now = stamp(now)
         with transaction(self.db):
             row = self.db.execute("select attempts, first_failed from failed_pages where source = ? and url = ?",
                                   [source, url]).fetchone()
             attempts = (row[0] if row else 0) + 1
-            page = {"source": source, "url": url, "fetch_url": fetch_url or url, "kind": kind, "reason": reason,
+            page = {"source": source, "url": url, "fetch_url": fetch_url or url, "item_id": item_id or url_id(url),
+                    "kind": kind, "reason": reason,
                     "attempts": attempts, "first_failed": row[1] if row else now, "last_failed": now,
                     "next_attempt": stamp(datetime.fromisoformat(now) + backoff(attempts)),
                     "given_up": int(attempts >= MAX_ATTEMPTS)}
@@ -132,11 +135,12 @@ class CrawlLog:
 
     @store_errors
     def due_retries(self, source: str, now: str | None = None, include_given_up: bool = False) -> list[str]:
-        """Addresses of the source's failed article pages due for another attempt, oldest failure first."""
+        """Addresses of the source's failed article pages due for another attempt (and not stored since,
+        by any source), oldest failure first."""
         given_up = "" if include_given_up else "and not given_up "
         return [row[0] for row in self.db.execute(
             f"select fetch_url from failed_pages where source = ? and next_attempt <= ? {given_up}"
-            "order by first_failed", [source, stamp(now)])]
+            "and item_id not in (select id from items) order by first_failed", [source, stamp(now)])]
 
     @store_errors
     def failed_pages(self, source: str | None = None) -> list[dict]:

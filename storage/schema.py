@@ -42,10 +42,10 @@ TABLES: dict[str, dict] = {
         "indexes": [["source", "time"]],
     },
     "failed_pages": {  # article pages to fetch again, with backoff, until stored or given up
-        "columns": {"source": str, "url": str, "fetch_url": str, "kind": str, "reason": str, "attempts": int,
-                    "first_failed": str, "last_failed": str, "next_attempt": str, "given_up": int},
+        "columns": {"source": str, "url": str, "fetch_url": str, "item_id": str, "kind": str, "reason": str,
+                    "attempts": int, "first_failed": str, "last_failed": str, "next_attempt": str, "given_up": int},
         "pk": ("source", "url"),
-        "indexes": [["source", "next_attempt"]],
+        "indexes": [["source", "next_attempt"], ["item_id"]],
     },
     "health_events": {  # one row per change of a source's status (the health feed)
         "columns": {"id": int, "source": str, "status": str, "previous": str, "reason": str, "time": str},

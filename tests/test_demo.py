@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from urllib.parse import urlsplit
 
 import feedparser
 import sqlite_utils
@@ -57,3 +58,38 @@ def test_demo_serves_the_feeds_until_interrupted(tmp_path):
         stdout, stderr = process.communicate(timeout=30)
     assert f"http://127.0.0.1:{port}/index.html" in stdout
     assert "Traceback" not in stderr
+
+
+def test_the_demo_run_twice_keeps_the_same_rows(tmp_path):
+    folder = tmp_path / "demo"
+    first = run_coopfeed("demo", "--once", "--dir", str(folder))
+    assert first.returncode == 0, first.stderr
+    rows = {row["id"] for row in sqlite_utils.Database(folder / "coopfeed.db")["items"].rows}
+    second = run_coopfeed("demo", "--once", "--dir", str(folder))  # a new process, a new replica server
+    assert second.returncode == 0, second.stderr
+    assert {row["id"] for row in sqlite_utils.Database(folder / "coopfeed.db")["items"].rows} == rows
+    assert first.stdout.splitlines()[0] == second.stdout.splitlines()[0]  # the same replica address
+    assert "zj_news: 0 new" in second.stdout
+
+
+def test_the_demo_from_a_folder_holding_a_coopfeed_folder(tmp_path):
+    (tmp_path / "coopfeed").mkdir()  # e.g. the clone's parent: `python -m coopfeed` would find this one
+    (tmp_path / "crawler").mkdir()
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    result = subprocess.run([sys.executable, "-P", "-m", "coopfeed", "demo", "--once", "--dir", "out"],
+                            capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert sqlite_utils.Database(tmp_path / "out" / "coopfeed.db")["items"].count == 43
+
+
+def test_a_replica_port_taken_by_another_program_is_one_clear_line(tmp_path):
+    folder = tmp_path / "demo"
+    first = run_coopfeed("demo", "--once", "--dir", str(folder))
+    assert first.returncode == 0
+    port = urlsplit(first.stdout.splitlines()[0].split()[-1]).port
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", port))
+        taken.listen()
+        result = run_coopfeed("demo", "--once", "--dir", str(folder))
+    assert result.returncode == 1 and result.stderr.count("\n") == 1
+    assert f"port {port} is in use" in result.stderr and "Traceback" not in result.stderr

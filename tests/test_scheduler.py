@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
+import logging
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+
 import sqlite_utils
+
+from conftest import ROOT
 
 from crawler.sources import load_sources
 from scheduler import CrawlScheduler, schedule_groups
 from coopfeed.publishing import publish
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def test_sources_sharing_a_schedule_share_a_job(site):
@@ -34,3 +51,46 @@ def test_a_scheduled_run_crawls_then_rebuilds_the_feeds(site, tmp_path):
     assert sqlite_utils.Database(site.db)["crawl_runs"].count == 1
     again = scheduler.run(["wttimes"])
     assert again[0].new == 0 and built[1].written == []
+
+
+def test_a_crawl_process_that_dies_is_a_logged_error_a_failed_run_and_a_broken_source(site, tmp_path, monkeypatch,
+                                                                                     caplog):
+    shadow = tmp_path / "shadow" / "scrapy"
+    shadow.mkdir(parents=True)
+    (shadow / "__init__.py").write_text("raise ImportError('scrapy is broken in the child')\n")
+    monkeypatch.setenv("PYTHONPATH", f"{shadow.parent}{os.pathsep}{ROOT}")  # only the child imports it
+    sources = list(load_sources(site.config).values())
+    with caplog.at_level(logging.INFO, logger="scheduler"):
+        summaries = CrawlScheduler(site.config, site.db, sources).run(["wttimes", "xznmx"])
+    assert summaries == []
+    [record] = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert record.getMessage().startswith("crawl of wttimes, xznmx failed: the crawl process failed (exit status 2)")
+    assert "scrapy is broken in the child" in record.getMessage()
+    db = sqlite_utils.Database(site.db)
+    runs = {row["source"]: row for row in db["crawl_runs"].rows}
+    assert set(runs) == {"wttimes", "xznmx"} and {row["status"] for row in runs.values()} == {"failed"}
+    assert db["sources"].get("wttimes")["status"] == "broken"
+
+
+def test_coopfeed_run_logs_one_line_per_source_per_crawl(site, tmp_path):
+    log = tmp_path / "run.log"
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "coopfeed", "run", "--config", str(site.config), "--db",
+                                str(site.db), "--out", str(tmp_path / "feeds"), "--port", str(port),
+                                "--log-file", str(log)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and "press Ctrl-C" not in (log.read_text() if log.exists() else ""):
+            if (tmp_path / "feeds" / "all.atom").exists():
+                break
+            time.sleep(0.5)
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
+    lines = [line for line in log.read_text(encoding="utf-8").splitlines() if " new, " in line]
+    assert [line.split()[3].rstrip(":") for line in lines] == ["zj_news", "sx_hotnews", "wttimes", "xznmx",
+                                                                "xznmx_en"]
+    assert all(re.match(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d (INFO|WARNING) \w+: \d+ new", line) for line in lines)
+    assert "WARNING zj_news: 15 new" in log.read_text() and "[degraded:" in log.read_text()
+    assert lines[0] in stderr and "Traceback" not in stderr

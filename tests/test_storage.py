@@ -38,7 +38,7 @@ CONTRACT = {
     "crawl_runs": ["id", "source", "started", "finished", "pages", "new", "updated", "unchanged", "failed", "status",
                    "links", "not_modified", "listing_complete", "error"],
     "failures": ["id", "url", "source", "reason", "kind", "time", "run_started"],
-    "failed_pages": ["source", "url", "fetch_url", "kind", "reason", "attempts", "first_failed", "last_failed",
+    "failed_pages": ["source", "url", "fetch_url", "item_id", "kind", "reason", "attempts", "first_failed", "last_failed",
                      "next_attempt", "given_up"],
     "health_events": ["id", "source", "status", "previous", "reason", "time"],
     "item_topics": ["item_id", "topic", "assigned"],

@@ -187,8 +187,10 @@ class SourceSpider(Spider):
             if not self.crawler.stats.get_value("coopfeed/list_error"):
                 self.crawler.stats.set_value("coopfeed/list_error", reason)
             reason = f"list page: {reason}"
-        return FailureItem(self.source.name, canonical_url(url), reason, kind, fetch_url=url, list_page=list_page,
-                           retry=bool(meta.get("retry")))
+        canonical = canonical_url(url)
+        return FailureItem(self.source.name, canonical, reason, kind, fetch_url=url, list_page=list_page,
+                           retry=bool(meta.get("retry")),
+                           item_id=item_id(canonical, self.source.language, is_translation(url)))
 
     def count(self, name: str, value: int = 1) -> None:
         """Add to the ``coopfeed/<name>`` counter of this crawl's stats."""
