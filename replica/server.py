@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import contextlib
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,6 +20,11 @@ from replica.site import Replica
 class _Server(ThreadingHTTPServer):
     daemon_threads = True  # a slow answer never holds up shutdown or interpreter exit
     block_on_close = False
+
+    def handle_error(self, request, client_address) -> None:
+        """A client that went away (a killed crawl, a timeout) is no error of the replica's."""
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
 
 
 class ReplicaServer:
