@@ -23,6 +23,7 @@ from replica.synthetic import synthetic_articles
 
 ROBOTS = "User-agent: *\nDisallow: /zj/private/\n"
 PRIVATE = "/zj/private/"  # robots.txt keeps crawlers out; the column page links here
+MAINTENANCE = "<html><head><title>系统维护</title></head><body><p>系统维护中，请稍后访问。</p></body></html>"
 DRAFTS = "<html><head><title>Drafts</title></head><body><h1>Unpublished drafts</h1></body></html>"
 
 
@@ -34,6 +35,8 @@ class Replica:
         self.slow_seconds = slow_seconds
         #: Portals whose list pages were redesigned: no datastore, article links of a new shape.
         self.drift: set[str] = set()
+        #: Hanweb portals whose dataproxy answers a maintenance page (HTTP 200) instead of records.
+        self.proxy_down: set[str] = set()
         self.lock = threading.Lock()
         articles = load_articles()
         oldest = {p: min(a.published for a in articles if a.portal == p) for p in PORTALS}
@@ -136,6 +139,8 @@ class Replica:
         if path == hanweb.column_url(site):
             return responses.html(hanweb.column_page(site, listing))
         if path == site.proxy_path:
+            if site.portal in self.proxy_down:
+                return responses.html(MAINTENANCE)
             return self._dataproxy(site, method, params, form, listing)
         return self._article(path, headers, lambda a: hanweb.article_page(site, a))
 

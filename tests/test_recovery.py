@@ -143,3 +143,48 @@ def test_a_second_crawl_of_the_same_source_refuses_with_one_line_others_run_besi
     assert second.stderr.strip().splitlines() == [
         second.stderr.strip()] and "sx_hotnews is being crawled by another process (pid" in second.stderr
     assert other.returncode == 0 and "wttimes: 9 new" in other.stdout
+
+
+def test_a_dataproxy_answering_a_maintenance_page_is_a_list_failure_and_the_next_crawl_catches_up(site):
+    site.replica.proxy_down.add("zj")
+    first = site.crawl("zj_news")
+    assert "dataproxy answer holds no datastore" in first.stderr
+    db = sqlite_utils.Database(site.db)
+    run = db.execute("select listing_complete, status from crawl_runs").fetchone()
+    assert run == (0, "finished")
+    assert db["sources"].get("zj_news")["status"] == "degraded"
+    site.replica.proxy_down.clear()
+    site.crawl("zj_news")  # the listing was incomplete: every list page is read again
+    stored = {row[0] for row in db.execute("select url from items")}
+    assert stored == {row["url"] for row in expected_articles(site.replica, site.base_url)
+                      if row["source"] == "zj_news"}
+
+
+def test_a_page_cut_before_its_body_is_a_body_failure_not_an_article(tmp_path):
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    (tmp_path / "news" / "2024").mkdir(parents=True)
+    (tmp_path / "news" / "index.html").write_text(
+        '<html><body><a href="/news/2024/05-01-123456.html">Zhejiang and Sichuan sign a new cooperation '
+        'agreement</a></body></html>', encoding="utf-8")
+    (tmp_path / "news" / "2024" / "05-01-123456.html").write_text(
+        "<html><head><title>Zhejiang and Sichuan sign a new cooperation agreement</title></head><body>"
+        "<article><h1>Zhejiang and Sichuan sign a new cooperation agreement</h1><p>Site nav</p>", encoding="utf-8")
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(tmp_path))
+    handler.log_message = lambda *args: None
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        config = tmp_path / "sources.toml"
+        config.write_text('[defaults]\ndownload_delay = 0.0\n[[source]]\nname = "cut"\nprofile = "generic"\n'
+                          f'start_urls = ["http://127.0.0.1:{server.server_address[1]}/news/index.html"]\n')
+        result = run_coopfeed("crawl", "--config", str(config), "--db", str(tmp_path / "cut.db"))
+    finally:
+        server.shutdown()
+    db = sqlite_utils.Database(tmp_path / "cut.db")
+    assert db["items"].count == 0
+    [failure] = db["failures"].rows
+    assert failure["kind"] == "body" and "implausibly short (2 words)" in failure["reason"]
+    assert "cut: 0 new" in result.stdout

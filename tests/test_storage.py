@@ -393,3 +393,21 @@ def test_sqlite_errors_later_become_store_errors_naming_the_file(store):
 def test_an_article_without_url_is_refused(store):
     with pytest.raises(StoreError, match="without a url"):
         store.save_item({**ARTICLE, "url": ""}, source="zj_news")
+
+
+def test_a_copy_re_pointed_as_a_duplicate_leaves_multi_source_topics_at_the_next_assignment(store):
+    from feeds.membership import assign_topics
+    from feeds.topics import builtin_topics
+
+    topics = builtin_topics({"zj_news": "Zhejiang", "sx_hotnews": "Shaoxing"})
+    mirror_id, _ = store.save_item(MIRROR, source="sx_hotnews", now=T1)  # the later copy arrives first
+    assign_topics(store, topics, now=T1)
+    assert store.db.execute("select topic from item_topics where item_id = ?", [mirror_id]).fetchall() == [
+        ("all",), ("source-sx_hotnews",)]
+    original_id, _ = store.save_item(ARTICLE, source="zj_news", now=T2)  # the earlier copy, in a later crawl
+    assert store.item(mirror_id)["duplicate_of"] == original_id and store.item(mirror_id)["changed"] == T2
+    assign_topics(store, topics, now=T3)  # incremental: only rows changed since T1
+    members = {row[0] for row in store.db.execute("select item_id from item_topics where topic = 'all'")}
+    assert members == {original_id}
+    assert store.db.execute("select topic from item_topics where item_id = ?", [mirror_id]).fetchall() == [
+        ("source-sx_hotnews",)]
