@@ -31,7 +31,11 @@ WARN_ON_GENERATOR_RETURN_VALUE = False
 DOWNLOAD_TIMEOUT = 30
 RETRY_ENABLED = True
 RETRY_TIMES = 2
-# A chain longer than this (or a loop) is a recorded "redirect" failure.
+# Per-source limits (sources.toml: timeout, max_download_mb, max_redirects) override these.
+# A page (compressed or inflated) over DOWNLOAD_MAXSIZE is a "too_large" failure; a redirect
+# chain longer than REDIRECT_MAX_TIMES (or a loop) a "redirect" failure.
+DOWNLOAD_MAXSIZE = 20_000_000
+DOWNLOAD_WARNSIZE = 5_000_000
 REDIRECT_MAX_TIMES = 10
 
 # Revalidate pages with ETag / Last-Modified instead of downloading them again.
@@ -64,6 +68,8 @@ TELNETCONSOLE_ENABLED = False
 FEED_EXPORT_ENCODING = "utf-8"
 
 # coopfeed's own settings.
+COOPFEED_EXTRACT_WORKERS = -1  # extraction worker processes; -1: one per core, 0: in the crawl process
+COOPFEED_WORKER_MEMORY_MB = 1024  # memory a worker may use beyond its start; a page needing more is too_large
 COOPFEED_CONFIG = "sources.toml"  # sources (and topics) configuration
 COOPFEED_DB = "coopfeed.db"  # the SQLite store
 COOPFEED_REFRESH = False  # re-fetch articles already stored (to catch edits)

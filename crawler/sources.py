@@ -40,6 +40,10 @@ DEFAULTS: dict[str, Any] = {
     "timeout": 30.0,
     "enabled": True,
     "fetch_full": "auto",
+    "max_download_mb": 20.0,
+    "max_extract_mb": 5.0,
+    "extract_timeout": 20.0,
+    "max_redirects": 10,
 }
 
 
@@ -60,6 +64,12 @@ class Source:
     timeout: float = 30.0
     enabled: bool = True
     fetch_full: str = "auto"
+    #: Budgets: a bigger download (compressed or inflated), a bigger page to extract, a slower
+    #: extraction, a longer redirect chain is a recorded failure of that page.
+    max_download_mb: float = 20.0
+    max_extract_mb: float = 5.0
+    extract_timeout: float = 20.0
+    max_redirects: int = 10
 
     @property
     def allowed_hosts(self) -> set[str]:
@@ -130,6 +140,10 @@ def _parse_one(entry: dict, defaults: dict) -> Source:
         timeout=_number(values, "timeout", float, where),
         enabled=bool(values["enabled"]),
         fetch_full=_fetch_full(values["fetch_full"], where),
+        max_download_mb=_positive(values, "max_download_mb", float, where),
+        max_extract_mb=_positive(values, "max_extract_mb", float, where),
+        extract_timeout=_positive(values, "extract_timeout", float, where),
+        max_redirects=_number(values, "max_redirects", int, where),
     )
 
 
@@ -191,6 +205,13 @@ def _number(values: dict, key: str, kind: type, where: str) -> Any:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
         raise ConfigError(f"{where}: {key!r} must be a number >= 0")
     return kind(value)
+
+
+def _positive(values: dict, key: str, kind: type, where: str) -> Any:
+    value = _number(values, key, kind, where)
+    if not value:
+        raise ConfigError(f"{where}: {key!r} must be a number > 0")
+    return value
 
 
 def _fetch_full(value: Any, where: str) -> str:

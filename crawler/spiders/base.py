@@ -14,8 +14,9 @@ on the list pages, stored or not), ``list_pages``, ``list_failed``,
 from __future__ import annotations
 
 import logging
+import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,11 +35,11 @@ from twisted.internet.error import ConnectError, DNSLookupError, TCPTimedOutErro
 from twisted.python.failure import Failure
 
 from coopfeed.errors import CoopfeedError, ExtractionError
-from crawler.extract import extract
 from crawler.extract.urls import canonical_url, is_translation
 from crawler.items import ArticleItem, FailureItem
 from crawler.listings import ListLink
 from crawler.sources import Source, load_sources
+from crawler.workers import shared_extractor
 from storage import Store, item_id
 
 logger = logging.getLogger(__name__)
@@ -49,6 +50,8 @@ LIST_PRIORITY = 10
 #: fewer is a truncated or empty page ("Site nav"), recorded as a ``body`` failure.
 MIN_BODY_WORDS = {"generic": 15, "feed": 8}
 DEFAULT_MIN_BODY_WORDS = 8
+#: DOWNLOAD_WARNSIZE: a page this big is logged (the limit, DOWNLOAD_MAXSIZE, is per source).
+WARN_SIZE = 5_000_000
 WORD_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[^\W_\u3400-\u9fff\uf900-\ufaff]+")
 
 
@@ -78,14 +81,14 @@ class SourceSpider(Spider):
         """
         settings = crawler.settings
         source = _resolve_source(source, settings.get("COOPFEED_CONFIG"), cls.name)
-        settings.set("DOWNLOAD_DELAY", source.download_delay, priority="spider")
-        settings.set("DOWNLOAD_TIMEOUT", source.timeout, priority="spider")
+        _apply_budgets(settings, source)
         refresh = settings.getbool("COOPFEED_REFRESH")
         full = settings.getbool("COOPFEED_FULL_LISTING")
         state = stored_state(settings.get("COOPFEED_DB"), source.name, include_given_up=full)
         spider = cls(source, set() if refresh else state.known, retry_urls=state.retry_urls, refresh=refresh,
                      full_listing=full or state.full_listing, **kwargs)
         spider._set_crawler(crawler)
+        spider.extractor = shared_extractor(_workers(settings), settings.getint("COOPFEED_WORKER_MEMORY_MB"))
         return spider
 
     async def start(self):
@@ -140,13 +143,15 @@ class SourceSpider(Spider):
 
     # -- article pages ----------------------------------------------------
 
-    def parse_article(self, response: Response) -> Iterator[ArticleItem | FailureItem]:
-        """Extract the page; a page with no article becomes a recorded failure."""
+    async def parse_article(self, response: Response) -> AsyncIterator[ArticleItem | FailureItem]:
+        """Extract the page (in a worker process, within the source's budgets); a page with no article
+        becomes a recorded failure."""
+        source = self.source
         try:
-            article = extract(
-                response.body, response.url, profile=self.extract_profile,
-                timezone=self.source.timezone, language=self.source.language,
-                selectors=self.source.selectors or None,
+            article = await self.extractor.extract(
+                response.body, response.url, timeout=source.extract_timeout,
+                max_bytes=int(source.max_extract_mb * 1_000_000), profile=self.extract_profile,
+                timezone=source.timezone, language=source.language, selectors=source.selectors or None,
                 content_type=_header(response, "Content-Type"),
             )
         except ExtractionError as exc:
@@ -239,6 +244,21 @@ def _resolve_source(source: Source | str | None, config: str | None, profile: st
     if source not in sources:
         raise CoopfeedError(f"{config}: no source named {source!r}")
     return sources[source]
+
+
+def _apply_budgets(settings, source: Source) -> None:
+    """The source's politeness and size limits, as this crawler's own Scrapy settings."""
+    max_size = int(source.max_download_mb * 1_000_000)
+    for name, value in (("DOWNLOAD_DELAY", source.download_delay), ("DOWNLOAD_TIMEOUT", source.timeout),
+                        ("DOWNLOAD_MAXSIZE", max_size), ("DOWNLOAD_WARNSIZE", min(WARN_SIZE, max_size)),
+                        ("REDIRECT_MAX_TIMES", source.max_redirects)):
+        settings.set(name, value, priority="spider")
+
+
+def _workers(settings) -> int:
+    """COOPFEED_EXTRACT_WORKERS, or one per core when it is unset (-1)."""
+    workers = settings.getint("COOPFEED_EXTRACT_WORKERS")
+    return (os.cpu_count() or 1) if workers < 0 else workers
 
 
 @dataclass
