@@ -138,20 +138,23 @@ def replica():
 
 
 @replica.command("serve")
-@click.option("--port", default=8800, show_default=True, help="Port on 127.0.0.1; 0 picks a free one.")
-@click.option("--synthetic", default=0, show_default=True, help="Extra generated articles per portal.")
+@click.option("--port", default=8800, show_default=True, type=click.IntRange(0, 65535),
+              help="Port on 127.0.0.1; 0 picks a free one.")
+@click.option("--synthetic", default=0, show_default=True, type=click.IntRange(min=0),
+              help="Extra generated articles per portal.")
 @click.option("--faults", is_flag=True, help="Add the broken pages the tests use (404, 500, no body…).")
+@click.option("--hostile", is_flag=True, help="Add /hostile/: gzip bombs, huge and deep pages, loops, a bad feed.")
 @click.option("--write-config", type=click.Path(dir_okay=False), default=None,
               help="Also write a sources.toml pointing at the served replica.")
 @friendly
-def replica_serve(port, synthetic, faults, write_config):
+def replica_serve(port, synthetic, faults, hostile, write_config):
     """Serve the replica portals over HTTP until interrupted."""
     from coopfeed.demo import replica_sources_toml, start_replica
 
-    server = start_replica(port=port, synthetic=synthetic, faults=faults)
+    server = start_replica(port=port, synthetic=synthetic, faults=faults, hostile=hostile)
     click.echo(f"replica serving at {server.base_url}/ (Ctrl-C to stop)")
     if write_config:
-        Path(write_config).write_text(replica_sources_toml(server.base_url), encoding="utf-8")
+        Path(write_config).write_text(replica_sources_toml(server.base_url, hostile=hostile), encoding="utf-8")
         click.echo(f"wrote {write_config}")
     _wait_forever(server.stop)
 
@@ -160,7 +163,8 @@ def replica_serve(port, synthetic, faults, write_config):
 @click.option("--dir", "directory", default="demo", show_default=True, type=click.Path(file_okay=False),
               help="Where the demo writes its config, store and feeds.")
 @click.option("--once", is_flag=True, help="Crawl once and exit instead of serving.")
-@click.option("--port", default=8080, show_default=True, help="Port for the feed server (0: free port).")
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535),
+              help="Port for the feed server (0: free port).")
 @click.option("--synthetic", default=0, show_default=True, help="Extra generated articles per portal.")
 @click.option("--log-file", type=click.Path(dir_okay=False), default=None,
               help="Also append the scheduled crawls' log lines to this file.")
@@ -202,10 +206,10 @@ def _wait_forever(stop) -> None:
 @cli.command()
 @CONFIG_OPTION
 @DB_OPTION
-@click.option("--out", "out_dir", default="feeds", show_default=True, type=click.Path(file_okay=False),
+@click.option("--out", "out_dir", default="public", show_default=True, type=click.Path(file_okay=False),
               help="Folder for the feed files.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
-@click.option("--port", default=8080, show_default=True, help="Port to serve on.")
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535), help="Port to serve on.")
 @click.option("--no-first-crawl", is_flag=True, help="Wait for the schedule instead of crawling at start.")
 @click.option("--log-file", type=click.Path(dir_okay=False), default=None,
               help="Also append the log lines (one per source per crawl) to this file.")
@@ -233,11 +237,20 @@ def run(config_path, db_path, out_dir, host, port, no_first_crawl, log_file):
 
 
 def main() -> None:
-    """Entry point of the ``coopfeed`` command: no traceback reaches the user unless COOPFEED_DEBUG is set."""
+    """Entry point of the ``coopfeed`` command: every user error is one ``Error:`` line and exit status 1
+    (usage errors too); no traceback reaches the user unless COOPFEED_DEBUG is set."""
     import os
 
     try:
-        cli(prog_name="coopfeed")
+        code = cli.main(prog_name="coopfeed", standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        hint = f" (see: {exc.ctx.command_path} --help)" if isinstance(exc, click.UsageError) and exc.ctx else ""
+        click.echo(f"Error: {exc.format_message()}{hint}", err=True)
+        sys.exit(1)
     except Exception as exc:  # a bug: say what happened in one line
         if os.environ.get("COOPFEED_DEBUG"):
             raise

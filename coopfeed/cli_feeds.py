@@ -17,7 +17,7 @@ def feeds():
 @feeds.command("build")
 @CONFIG_OPTION
 @DB_OPTION
-@click.option("--out", "out_dir", default="feeds", show_default=True, type=click.Path(file_okay=False),
+@click.option("--out", "out_dir", default="public", show_default=True, type=click.Path(file_okay=False),
               help="Folder for the feed files.")
 @click.option("--base-url", default=None, help="Where the folder is served (self links); default: [feeds] base_url.")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Newest entries per feed (default: [feeds] limit).")
@@ -79,7 +79,7 @@ def test(name, config_path, db_path, limit):
 
 
 @click.command()
-@click.option("--out", "out_dir", default="feeds", show_default=True, type=click.Path(file_okay=False, exists=True),
+@click.option("--out", "out_dir", default="public", show_default=True, type=click.Path(file_okay=False, exists=True),
               help="The folder `coopfeed feeds build` wrote.")
 @DB_OPTION
 @click.option("--no-db", is_flag=True, help="Do not serve the store under /db/.")

@@ -35,27 +35,39 @@ DEMO_SOURCES = (
 )
 
 
-def start_replica(port: int = 0, synthetic: int = 0, faults: bool = False):
-    """Start the replica web on 127.0.0.1 in a background thread; returns the running server."""
+#: The replica's hostile pages as sources (``coopfeed replica serve --hostile``).
+HOSTILE_SOURCES = (
+    ("hostile", "Hostile pages", "generic", "en"),
+    ("hostile_feed", "Hostile feed", "feed", "en"),
+)
+
+
+def start_replica(port: int = 0, synthetic: int = 0, faults: bool = False, hostile: bool = False):
+    """Start the replica web on 127.0.0.1 in a background thread; returns the running server.
+    CoopfeedError (one line) when the port cannot be listened on."""
     from replica.server import ReplicaServer
     from replica.site import Replica
 
-    server = ReplicaServer(Replica(synthetic=synthetic, faults=faults), port=port)
+    try:
+        server = ReplicaServer(Replica(synthetic=synthetic, faults=faults, hostile=hostile), port=port)
+    except OSError as exc:
+        raise CoopfeedError(f"cannot serve the replica on port {port}: {exc.strerror or exc}") from None
     server.start()
     return server
 
 
-def replica_sources_toml(base_url: str, topics_file: str | None = None) -> str:
-    """A sources.toml for the replica served at ``base_url`` (fast settings for loopback)."""
+def replica_sources_toml(base_url: str, topics_file: str | None = None, hostile: bool = False) -> str:
+    """A sources.toml for the replica served at ``base_url`` (fast settings for loopback); with
+    ``hostile``, also the sources of its hostile pages."""
     from replica.truth import start_urls
 
-    urls = start_urls(base_url)
+    urls = start_urls(base_url, hostile=hostile)
     lines = ["# Demo sources: the coopfeed replica served at " + base_url, ""]
     if topics_file:
         lines += [f'include = ["{topics_file}"]', ""]
     lines += ["[defaults]", "download_delay = 0.0", "timeout = 10.0", 'schedule = "*/15 * * * *"', "",
               "[scrapy]", "AUTOTHROTTLE_START_DELAY = 0.0", "AUTOTHROTTLE_MAX_DELAY = 1.0", ""]
-    for name, title, profile, language in DEMO_SOURCES:
+    for name, title, profile, language in DEMO_SOURCES + (HOSTILE_SOURCES if hostile else ()):
         lines += ["[[source]]", f'name = "{name}"', f'title = "{title}"', f'profile = "{profile}"',
                   "start_urls = [" + ", ".join(f'"{url}"' for url in urls[name]) + "]",
                   f'language = "{language}"', ""]

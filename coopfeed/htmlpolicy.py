@@ -2,13 +2,15 @@
 
 Both the extractor (before storing) and the feed builder (before publishing)
 clean with it: nh3, no script/style/iframe, no event handlers, only http(s)
-and mailto URLs, and no character XML 1.0 forbids.
+URLs, and no character XML 1.0 forbids. ``is_web_url`` is the same rule for
+every other link coopfeed follows or publishes.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 import nh3
 
@@ -17,12 +19,18 @@ ALLOWED_TAGS = {"p", "br", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "bloc
                 "figure", "figcaption", "pre", "code", "hr"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title", "width", "height"},
                       "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}}
-URL_SCHEMES = {"http", "https", "mailto"}
+URL_SCHEMES = {"http", "https"}
 #: Characters XML 1.0 forbids (C0 controls but tab/newline/CR, C1 controls, surrogates, U+FFFE/U+FFFF).
 XML_INVALID_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 EMPTY_INLINE_RE = re.compile(r"<(b|strong|em|i|u|sub|sup|a)>\s*</\1>")
 
 AttributeFilter = Callable[[str, str, str], str | None]
+
+
+def is_web_url(url: str | None) -> bool:
+    """Whether ``url`` is an absolute http(s) address with a host (no javascript:, data:, mailto:…)."""
+    parts = urlsplit((url or "").strip())
+    return parts.scheme.lower() in URL_SCHEMES and bool(parts.netloc)
 
 
 def xml_text(text: str | None) -> str:

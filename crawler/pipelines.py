@@ -88,13 +88,13 @@ class StorePipeline:
 
     def _record(self, item: FailureItem) -> None:
         """A page that gave no article: recorded, counted, queued for a retry (article pages), one line."""
-        retry = not item.list_page
+        retry = not item.list_page and item.fetch_url is not None
         self._note(item.source, item.url, item.reason, item.kind, fetch_url=item.fetch_url if retry else None,
                    item_id=item.item_id)
         self.stats.inc_value("coopfeed/failed")
         if item.retry:
             self.stats.inc_value("coopfeed/retry_failed")
-        elif retry:
+        elif not item.list_page:
             self.stats.inc_value(f"coopfeed/failures/{item.kind}")
 
     def _note(self, source: str, url: str, reason: str, kind: str, fetch_url: str | None = None,

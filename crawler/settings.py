@@ -7,6 +7,7 @@ See https://docs.scrapy.org/en/latest/topics/settings.html
 
 BOT_NAME = "coopfeed"
 SPIDER_MODULES = ["crawler.spiders"]
+COMMANDS_MODULE = "crawler.commands"  # `scrapy crawl` checks -a source=NAME first
 NEWSPIDER_MODULE = "crawler.spiders"
 
 USER_AGENT = "coopfeed/0.1 (+https://github.com/coopfeed/coopfeed; news feed builder)"
@@ -62,6 +63,10 @@ HTTPCACHE_IGNORE_HTTP_CODES = [301, 302, 303, 307, 308, 404, 410, 429, 500, 502,
 
 ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
 EXTENSIONS = {"crawler.extensions.RunRecorder": 500}
+
+# Warnings and errors only: a failed page is one WARNING line (`-s LOG_LEVEL=INFO` shows Scrapy's own log).
+LOG_LEVEL = "WARNING"
+LOG_FORMAT = "%(levelname)s: %(message)s"
 
 REMOTE_CONTROL_ENABLED = False
 TELNETCONSOLE_ENABLED = False

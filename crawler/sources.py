@@ -94,6 +94,19 @@ def load_sources(path: str | Path) -> dict[str, Source]:
     return parse_sources(config["source"], config["defaults"])
 
 
+def find_source(config_path: str | Path, name: str | None, profile: str | None = None) -> Source:
+    """The source ``name`` of a configuration (of ``profile``, when given); ConfigError naming the fix."""
+    if not name:
+        raise ConfigError(f"spider {profile!r} needs a source: scrapy crawl {profile} -a source=NAME")
+    sources = load_sources(config_path)
+    if name not in sources:
+        raise ConfigError(f"{config_path}: no source named {name!r} (known: {', '.join(sources) or 'none'})")
+    if profile and sources[name].profile != profile:
+        raise ConfigError(f"{config_path}: source {name!r} has the profile {sources[name].profile!r}: "
+                          f"scrapy crawl {sources[name].profile} -a source={name}")
+    return sources[name]
+
+
 def parse_sources(entries: list[dict], defaults: dict | None = None) -> dict[str, Source]:
     """Validate raw ``[[source]]`` tables; errors name the file, the source and the key."""
     defaults = {**DEFAULTS, **_check_defaults(defaults or {})}

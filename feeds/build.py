@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from coopfeed.errors import FeedError
 from feeds import health
 from feeds.entries import TAG_AUTHORITY, Entry, entry_from_item, tag_uri
 from feeds.formats import FeedInfo, render_json, render_xml
@@ -39,6 +40,7 @@ def build_feeds(store: Store, topics: list[Topic], out_dir: Path, *, base_url: s
     """Assign topics, then write ``<topic>.rss/.atom/.json``, the ``health`` feeds, ``topics.opml`` and
     ``index.html``. One build of a store runs at a time (others wait for it)."""
     base_url = base_url.rstrip("/") + "/"
+    check_out_dir(out_dir)
     with build_lock(store.path):
         counts = assign_topics(store, topics)
         labels = {topic.name: topic.title for topic in topics if not topic.name.startswith("source-")}
@@ -57,6 +59,13 @@ def build_feeds(store: Store, topics: list[Topic], out_dir: Path, *, base_url: s
         _write(out_dir / "topics.opml", opml(f"{title} topics", pages), report)
         _write(out_dir / "index.html", index_html(title, pages, base_url + "topics.opml"), report)
     return report
+
+
+def check_out_dir(out_dir: Path) -> None:
+    """FeedError when the feed folder holds Python code (``--out feeds`` in the project folder would
+    write into coopfeed's own ``feeds`` package)."""
+    if out_dir.is_dir() and any(out_dir.glob("*.py")):
+        raise FeedError(f"{out_dir}: holds Python code (a package, not a feed folder): choose another --out")
 
 
 def _write_feeds(out_dir: Path, name: str, info: FeedInfo, entries: list[Entry], report: BuildReport) -> None:

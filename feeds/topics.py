@@ -16,6 +16,8 @@ import json
 import re
 from dataclasses import asdict, dataclass, field
 
+import regex
+
 from coopfeed.errors import ConfigError
 
 TOPIC_KEYS = {"name", "title", "description", "query", "include", "exclude", "include_regex",
@@ -24,6 +26,9 @@ NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 #: Feed names the build writes besides the topics (``feeds/health.py``).
 RESERVED_NAMES = {"health"}
 CJK_RE = re.compile(r"[\u3400-\u9fff]")
+#: Seconds a topic's patterns may take on one article (user regexes can backtrack catastrophically;
+#: the ``regex`` module stops them).
+PATTERN_TIMEOUT = 1.0
 
 
 @dataclass(frozen=True)
@@ -62,8 +67,8 @@ class Matcher:
     """A topic's keyword and pattern tests, compiled once."""
 
     topic: Topic
-    include: re.Pattern | None = None
-    exclude: re.Pattern | None = None
+    include: regex.Pattern | None = None
+    exclude: regex.Pattern | None = None
     fts_ids: set[str] = field(default_factory=set)
 
     @classmethod
@@ -79,14 +84,21 @@ class Matcher:
         if topic.languages and item.get("language") not in topic.languages:
             return None
         haystack = f"{item.get('title') or ''}\n{item.get('text') or ''}"
-        if self.exclude is not None and self.exclude.search(haystack):
+        if self.exclude is not None and self._search(self.exclude, haystack, item):
             return None
         if topic.matches_everything:
             return "all"
         if item["id"] in self.fts_ids:
             return f"query {topic.query!r}"
-        found = self.include.search(haystack) if self.include is not None else None
+        found = self._search(self.include, haystack, item) if self.include is not None else None
         return f"keyword {found.group(0)!r}" if found else None
+
+    def _search(self, pattern: regex.Pattern, haystack: str, item: dict):
+        try:
+            return pattern.search(haystack, timeout=PATTERN_TIMEOUT)
+        except TimeoutError:
+            raise ConfigError(f"topic {self.topic.name!r}: its patterns took over {PATTERN_TIMEOUT:g} s on item "
+                              f"{item['id']} (a regex that backtracks without end?): rewrite them") from None
 
 
 def builtin_topics(sources: dict[str, str]) -> list[Topic]:
@@ -124,8 +136,8 @@ def _parse_one(entry: dict, source_names: set[str]) -> Topic:
              ("include", "exclude", "include_regex", "exclude_regex", "sources", "languages")}
     for pattern in lists["include_regex"] + lists["exclude_regex"]:
         try:
-            re.compile(pattern)
-        except re.error as exc:
+            regex.compile(pattern)
+        except regex.error as exc:
             raise ConfigError(f"{where}: bad regular expression {pattern!r}: {exc}") from None
     missing = [s for s in lists["sources"] if s not in source_names]
     if missing and source_names:
@@ -149,7 +161,7 @@ def _strings(values: dict, key: str, where: str) -> list[str]:
     return [v.strip() for v in value]
 
 
-def _alternation(keywords: tuple[str, ...], patterns: tuple[str, ...]) -> re.Pattern | None:
+def _alternation(keywords: tuple[str, ...], patterns: tuple[str, ...]) -> regex.Pattern | None:
     """One case-insensitive pattern: Latin keywords as whole words, Chinese ones as substrings.
 
     The Latin words share one word-boundary test around a single group (longest first, so
@@ -159,7 +171,7 @@ def _alternation(keywords: tuple[str, ...], patterns: tuple[str, ...]) -> re.Pat
     parts = [rf"(?<!\w)(?:{'|'.join(latin)})(?!\w)"] if latin else []
     parts += [re.escape(k) for k in keywords if CJK_RE.search(k)]
     parts += [f"(?:{p})" for p in patterns]
-    return re.compile("|".join(parts), re.I) if parts else None
+    return regex.compile("|".join(parts), regex.I) if parts else None
 
 
 FEEDS_KEYS = {"base_url": str, "limit": int, "title": str, "tag_authority": str}

@@ -12,7 +12,7 @@ import threading
 import time
 from urllib.parse import parse_qsl
 
-from replica import responses
+from replica import hostile, responses
 from replica.faults import CHAIN_HOPS, fault_articles
 from replica.images import image_for
 from replica.model import PORTALS, ReplicaArticle, load_articles, make_article
@@ -30,8 +30,10 @@ DRAFTS = "<html><head><title>Drafts</title></head><body><h1>Unpublished drafts</
 class Replica:
     """All replica portals, their lists and pages."""
 
-    def __init__(self, synthetic: int = 0, faults: bool = False, slow_seconds: float = 30.0):
+    def __init__(self, synthetic: int = 0, faults: bool = False, slow_seconds: float = 30.0,
+                 hostile: bool = False):
         self.faults = faults
+        self.hostile = hostile
         self.slow_seconds = slow_seconds
         #: Portals whose list pages were redesigned: no datastore, article links of a new shape.
         self.drift: set[str] = set()
@@ -116,6 +118,8 @@ class Replica:
             return responses.html(DRAFTS)
         if path.startswith(("/hop/", "/loop/")):
             return self._redirect_fault(path)
+        if self.hostile and path.startswith(hostile.PREFIX):
+            return hostile.route(path, base_url)
         image = image_for(path)
         if image:
             return Response(body=image[0], content_type=image[1], headers={"Cache-Control": "max-age=86400"})

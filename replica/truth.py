@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from replica import hostile as hostile_pages
 from replica.faults import FAILURE_KIND, UNREADABLE
 from replica.model import ReplicaArticle
 from replica.portals import hanweb, translate, trs, wordpress
@@ -19,15 +20,25 @@ SOURCE_OF_PORTAL = {"zj": "zj_news", "sx": "sx_hotnews", "wttimes": "wttimes", "
 TRANSLATED_SOURCE = "xznmx_en"
 
 
-def start_urls(base_url: str) -> dict[str, list[str]]:
-    """Start URLs of the demo sources, by source name."""
-    return {
+def start_urls(base_url: str, hostile: bool = False) -> dict[str, list[str]]:
+    """Start URLs of the demo sources (with ``hostile``, also of the hostile pages), by source name."""
+    urls = {
         "zj_news": [base_url + hanweb.column_url(hanweb.ZJ)],
         "sx_hotnews": [base_url + hanweb.column_url(hanweb.SX)],
         "wttimes": [base_url + wordpress.PREFIX + "/"],
         "xznmx": [base_url + trs.list_url(0)],
         TRANSLATED_SOURCE: [translate.wrapped_url(base_url, trs.list_url(0))],
     }
+    if hostile:
+        urls.update(hostile=[base_url + hostile_pages.PREFIX + "/"],
+                    hostile_feed=[base_url + hostile_pages.PREFIX + "/feed.xml"])
+    return urls
+
+
+def hostile_failures(base_url: str) -> set[tuple[str, str, str]]:
+    """(source, url, kind) of every failure a correct crawl of the hostile pages records."""
+    pages = {("hostile", base_url + path, kind) for path, (_, kind) in hostile_pages.HOSTILE.items()}
+    return pages | {("hostile_feed", link, kind) for link, kind in hostile_pages.FEED_LINKS.items()}
 
 
 def expected_articles(replica: Replica, base_url: str) -> list[dict]:

@@ -28,6 +28,7 @@ from scrapy.exceptions import (
     DownloadConnectionRefusedError,
     DownloadTimeoutError,
     IgnoreRequest,
+    NotSupported,
     ResponseDataLossError,
 )
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -35,10 +36,11 @@ from twisted.internet.error import ConnectError, DNSLookupError, TCPTimedOutErro
 from twisted.python.failure import Failure
 
 from coopfeed.errors import CoopfeedError, ExtractionError
+from coopfeed.htmlpolicy import is_web_url
 from crawler.extract.urls import canonical_url, is_translation
 from crawler.items import ArticleItem, FailureItem
 from crawler.listings import ListLink
-from crawler.sources import Source, load_sources
+from crawler.sources import Source, find_source
 from crawler.workers import shared_extractor
 from storage import Store, item_id
 
@@ -192,6 +194,8 @@ class SourceSpider(Spider):
             if not self.crawler.stats.get_value("coopfeed/list_error"):
                 self.crawler.stats.set_value("coopfeed/list_error", reason)
             reason = f"list page: {reason}"
+        if not is_web_url(url):  # an address no crawl can fetch (javascript:, data:): recorded, never retried
+            return FailureItem(self.source.name, url[:500], reason, kind)
         canonical = canonical_url(url)
         return FailureItem(self.source.name, canonical, reason, kind, fetch_url=url, list_page=list_page,
                            retry=bool(meta.get("retry")),
@@ -219,6 +223,8 @@ def describe_failure(failure: Failure, timeout: float | None) -> tuple[str, str]
         return "too_large", f"larger than the download limit: {str(failure.value).split(' in request')[0]}"
     if failure.check(IgnoreRequest):
         return _ignored(str(failure.value))
+    if failure.check(ValueError, NotSupported) and "scheme" in str(failure.value).lower():
+        return "redirect", f"leads to an address that is not http(s) ({str(failure.value).split(': ', 1)[-1][:80]})"
     return "fetch", f"{type(failure.value).__name__}: {failure.value}".strip()
 
 
@@ -238,12 +244,7 @@ def _ignored(why: str) -> tuple[str, str]:
 def _resolve_source(source: Source | str | None, config: str | None, profile: str) -> Source:
     if isinstance(source, Source):
         return source
-    if not source:
-        raise CoopfeedError(f"spider {profile!r} needs a source: scrapy crawl {profile} -a source=NAME")
-    sources = load_sources(config or "sources.toml")
-    if source not in sources:
-        raise CoopfeedError(f"{config}: no source named {source!r}")
-    return sources[source]
+    return find_source(config or "sources.toml", source, profile)
 
 
 def _apply_budgets(settings, source: Source) -> None:

@@ -13,6 +13,7 @@ from scrapy.http import Response
 
 from coopfeed.errors import ExtractionError
 from crawler.extract.feedentry import entry_text_length, from_feed_entry
+from coopfeed.htmlpolicy import is_web_url
 from crawler.extract.urls import canonical_url
 from crawler.items import ArticleItem
 from crawler.spiders.base import SourceSpider
@@ -36,6 +37,9 @@ class FeedSpider(SourceSpider):
             link = entry.get("link")
             if link:
                 self.count("links")
+            if link and not is_web_url(link):
+                yield self.failure(link, "the entry's link is not an http(s) address: not published", kind="link")
+                continue
             if not link or self.is_known(link) or canonical_url(link) in self.requested:
                 continue
             new += 1

@@ -1,0 +1,1 @@
+"""coopfeed's Scrapy commands (``COMMANDS_MODULE``): ``scrapy crawl`` with a checked source."""
