@@ -66,4 +66,4 @@ def test_every_configuration_key_is_in_the_readme():
 
     keys = {*KNOWN_KEYS, *DEFAULTS, "name", "profile", "start_urls", *SELECTOR_KEYS, *TOPIC_KEYS, *FEEDS_KEYS}
     for key in sorted(keys):
-        assert re.search(rf"(^|[\s\[`]){re.escape(key)}( =|`|\])", README, re.M), key
+        assert re.search(rf"(^|[\s\[`.]){re.escape(key)}( =|`|\])", README, re.M), key
