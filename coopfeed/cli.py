@@ -222,17 +222,16 @@ def run(config_path, db_path, out_dir, host, port, no_first_crawl, log_file):
     """
     from coopfeed.demo import check_port_free
     from coopfeed.logs import setup_logging
-    from coopfeed.publishing import publish, serve_with_schedule
+    from coopfeed.publishing import publish, serve_with_schedule, serving_url
     from crawler.sources import load_sources
     from scheduler import CrawlScheduler
 
     setup_logging(log_file)
     load_sources(config_path)  # a bad configuration stops here, before anything runs
     check_port_free(port, host)
-    base_url = f"http://{host}:{port}/"
     if not no_first_crawl:
         CrawlScheduler(config_path, db_path, []).run(None)
-    publish(Path(config_path), Path(db_path), Path(out_dir), base_url=base_url)
+    publish(Path(config_path), Path(db_path), Path(out_dir), serving_url(host, port))
     serve_with_schedule(Path(config_path), Path(db_path), Path(out_dir), port=port, host=host, echo=click.echo)
 
 

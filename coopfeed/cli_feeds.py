@@ -25,11 +25,11 @@ def feeds():
 def build(config_path, db_path, out_dir, base_url, limit):
     """Assign topics and write every topic's feeds; unchanged files are left alone."""
     from feeds.build import build_feeds
-    from feeds.topics import load_topics
+    from feeds.topics import DEFAULT_BASE_URL, load_topics
 
     topics, settings = load_topics(config_path)
     store = open_store(db_path, must_exist=True)
-    report = build_feeds(store, topics, Path(out_dir), base_url=base_url or settings.base_url,
+    report = build_feeds(store, topics, Path(out_dir), base_url=base_url or settings.base_url or DEFAULT_BASE_URL,
                          limit=limit or settings.limit, title=settings.title, authority=settings.tag_authority)
     for topic, count in report.entries.items():
         changed = any(name.startswith(topic + ".") for name in report.written)

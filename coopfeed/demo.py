@@ -138,7 +138,7 @@ def run_demo(directory: Path, *, once: bool, port: int, synthetic: int = 0,
         summaries = crawl_child(config, db_path)
         for summary in summaries:
             echo(summary.line())
-        report = publish(config, db_path, out_dir, base_url=feed_url)
+        report = publish(config, db_path, out_dir, feed_url)
         echo(f"store: {db_path} (try: coopfeed search Sichuan --db {db_path})")
         echo(f"feeds: {out_dir}/ ({len(report.entries)} topics, {report.entries.get('all', 0)} articles in 'all')")
         if once:

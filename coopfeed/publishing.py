@@ -2,24 +2,35 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable
 from pathlib import Path
 
 from crawler.sources import load_sources
 from feeds.build import BuildReport, build_feeds
-from feeds.topics import load_topics
+from feeds.topics import DEFAULT_BASE_URL, load_topics
 from storage import Store
 
 
-def publish(config_path: Path, db_path: Path, out_dir: Path, base_url: str | None = None) -> BuildReport:
-    """Assign topics and (re)write the feed files of a configuration."""
+def publish(config_path: Path, db_path: Path, out_dir: Path, serving_url: str | None = None) -> BuildReport:
+    """Assign topics and (re)write the feed files of a configuration; self links from ``[feeds] base_url``
+    when it is set, else from ``serving_url`` (where coopfeed serves the folder)."""
     topics, settings = load_topics(config_path)
     store = Store(db_path)
     try:
-        return build_feeds(store, topics, out_dir, base_url=base_url or settings.base_url, limit=settings.limit,
+        base_url = settings.base_url or serving_url or DEFAULT_BASE_URL
+        return build_feeds(store, topics, out_dir, base_url=base_url, limit=settings.limit,
                            title=settings.title, authority=settings.tag_authority)
     finally:
         store.close()
+
+
+def serving_url(host: str, port: int) -> str:
+    """The address readers reach a server listening on ``host:port`` at (a wildcard host: this machine's
+    name; set ``[feeds] base_url`` when readers know it by another)."""
+    if host in ("", "0.0.0.0", "::", "[::]"):
+        host = socket.getfqdn()
+    return f"http://{host}:{port}/"
 
 
 def assign_after_crawl(config_path: Path, db_path: Path) -> None:

@@ -174,6 +174,7 @@ def _alternation(keywords: tuple[str, ...], patterns: tuple[str, ...]) -> regex.
     return regex.compile("|".join(parts), regex.I) if parts else None
 
 
+DEFAULT_BASE_URL = "http://127.0.0.1:8080/"
 FEEDS_KEYS = {"base_url": str, "limit": int, "title": str, "tag_authority": str}
 
 
@@ -181,7 +182,7 @@ FEEDS_KEYS = {"base_url": str, "limit": int, "title": str, "tag_authority": str}
 class FeedSettings:
     """The ``[feeds]`` table: where feeds are served, how many entries, the title prefix."""
 
-    base_url: str = "http://127.0.0.1:8080/"
+    base_url: str | None = None  # None: where coopfeed serves them, else DEFAULT_BASE_URL
     limit: int = 50
     title: str = "coopfeed"
     tag_authority: str = "coopfeed.invalid"

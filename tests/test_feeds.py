@@ -181,3 +181,23 @@ def test_item_topics_are_stored_for_sql_users(built):
     db = sqlite_utils.Database(site.db)
     topics = {row["topic"] for row in db.query("select distinct topic from item_topics")}
     assert {"all", "tibet", "sichuan", "source-zj_news"} <= topics
+
+
+def test_self_links_come_from_feeds_base_url_when_set_else_from_where_they_are_served(crawled, tmp_path):
+    from coopfeed.publishing import publish, serving_url
+
+    site, _ = crawled
+    db = tmp_path / "copy.db"
+    db.write_bytes(site.db.read_bytes())
+    (tmp_path / "topics.toml").write_bytes((site.config.parent / "topics.toml").read_bytes())
+    config = tmp_path / "sources.toml"
+    config.write_text(site.config.read_text(encoding="utf-8"), encoding="utf-8")
+    publish(config, db, tmp_path / "a", serving_url("127.0.0.1", 9999))
+    assert feedparser.parse((tmp_path / "a" / "all.atom").read_bytes()).feed.links[0].href == \
+        "http://127.0.0.1:9999/all.atom"
+    config.write_text(config.read_text(encoding="utf-8") + '\n[feeds]\nbase_url = "https://feeds.example.org/"\n',
+                      encoding="utf-8")
+    publish(config, db, tmp_path / "b", serving_url("0.0.0.0", 9999))
+    assert feedparser.parse((tmp_path / "b" / "all.atom").read_bytes()).feed.links[0].href == \
+        "https://feeds.example.org/all.atom"
+    assert "0.0.0.0" not in serving_url("0.0.0.0", 8080) and serving_url("0.0.0.0", 8080).endswith(":8080/")
