@@ -1,5 +1,10 @@
 """The store pipeline: every article and failure a spider yields goes into SQLite.
 
+Articles are stored in batches (``BATCH`` articles, or what arrived in
+``FLUSH_SECONDS``) of one transaction each: a crawl killed in the middle loses
+at most that batch, which the next crawl fetches again (it reads every list
+page after an interrupted run).
+
 Spider errors (an exception in a callback) and redirect loops (a redirect
 back to a page of its own chain, dropped by Scrapy's duplicate filter) are
 failures too: nothing that goes wrong is only a log line.
@@ -18,11 +23,15 @@ from __future__ import annotations
 import logging
 
 from scrapy import signals
+from twisted.internet import task
 
 from crawler.items import ArticleItem, FailureItem
 from storage import Store, item_id
 
 logger = logging.getLogger(__name__)
+
+BATCH = 50
+FLUSH_SECONDS = 2.0
 
 
 class StorePipeline:
@@ -32,6 +41,8 @@ class StorePipeline:
         self.db_path = crawler.settings.get("COOPFEED_DB")
         self.stats = crawler.stats
         self.store: Store | None = None
+        self.pending: list[ArticleItem] = []
+        self.timer = task.LoopingCall(self.flush)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -42,17 +53,36 @@ class StorePipeline:
 
     def open_spider(self, spider=None) -> None:
         self.store = Store(self.db_path)
+        self.timer.start(FLUSH_SECONDS, now=False)
 
     def close_spider(self, spider=None) -> None:
+        if self.timer.running:
+            self.timer.stop()
         if self.store is not None:
+            self.flush()
             self.store.close()
 
     def process_item(self, item):
         if isinstance(item, ArticleItem):
-            self._save_article(item)
+            self.pending.append(item)
+            if len(self.pending) >= BATCH:
+                self.flush()
         elif isinstance(item, FailureItem):
             self._record(item)
         return item
+
+    def flush(self) -> None:
+        """Store the pending articles in one transaction; count each, record what could not be stored."""
+        batch, self.pending = self.pending, []
+        if not batch:
+            return
+        try:
+            results = self.store.save_items([(item.article, item.source, item.translated) for item in batch])
+        except Exception as exc:  # the whole batch failed (disk full…): each article is a failure, retried later
+            logger.debug("store failed for a batch of %d", len(batch), exc_info=True)
+            results = [exc] * len(batch)
+        for item, result in zip(batch, results):
+            self._saved(item, result)
 
     def spider_error(self, failure, response, spider) -> None:
         """An exception in a spider callback: a ``parse`` failure of that page."""
@@ -69,17 +99,15 @@ class StorePipeline:
             self._record(spider.failure(first, f"redirect loop: back to {request.url}", kind="redirect",
                                         meta=request.meta))
 
-    def _save_article(self, item: ArticleItem) -> None:
-        try:
-            _, outcome = self.store.save_item(item.article, source=item.source, translated=item.translated)
-        except Exception as exc:  # never lose an article silently: a failure, and the page is tried again
-            logger.debug("store failed for %s", item.article.get("url"), exc_info=True)
+    def _saved(self, item: ArticleItem, result) -> None:
+        """Count a stored article and record its field problems; an article not stored is a failure."""
+        if isinstance(result, Exception):  # never lose an article silently: a failure, tried again later
             self.stats.inc_value("coopfeed/store_failed")
             url = item.article.get("url", "?")
-            self._record(FailureItem(item.source, url, f"not stored: {type(exc).__name__}: {exc}", "store",
+            self._record(FailureItem(item.source, url, f"not stored: {type(result).__name__}: {result}", "store",
                                      fetch_url=item.fetch_url or url, item_id=_item_id(item)))
             return
-        self.stats.inc_value(f"coopfeed/{outcome}")
+        self.stats.inc_value(f"coopfeed/{result[1]}")
         for problem in item.problems:
             kind = problem.split(":", 1)[0].strip() or "parse"
             self._note(item.source, item.article["url"], problem, kind)

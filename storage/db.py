@@ -81,22 +81,46 @@ class Store(CrawlLog):
         Unchanged content (same ``content_hash``) only moves ``last_seen``. A stored page leaves
         ``failed_pages``.
         """
+        [result] = self.save_items([(article, source, translated)], now=now)
+        if isinstance(result, StoreError):
+            raise result
+        return result
+
+    @store_errors
+    def save_items(self, articles: list[tuple[dict, str, bool]],
+                   now: str | None = None) -> list[tuple[str, str] | StoreError]:
+        """Save a batch of (article, source, translated) in one transaction, like ``save_item`` each:
+        per article its (id, outcome), or the StoreError that kept it out (the others are saved)."""
         now = stamp(now)
-        row = _item_row(article, source, translated)
+        results: list[tuple[str, str] | StoreError] = []
         with transaction(self.db):
-            self.db.execute("delete from failed_pages where item_id = ?", [row["id"]])
-            existing = self._get("items", row["id"])
-            if existing is None:
-                row.update(first_seen=now, last_seen=now, updated=now, changed=now)
-                self._mark_duplicate(row, now)
-                self.db["items"].insert(row)
-                return row["id"], "new"
-            if existing["content_hash"] == row["content_hash"]:
-                self.db["items"].update(row["id"], {"last_seen": now})
-                return row["id"], "unchanged"
-            row.pop("source")  # an article found again by another source stays with the first
-            self.db["items"].update(row["id"], {**row, "last_seen": now, "updated": now, "changed": now})
-            return row["id"], "updated"
+            for article, source, translated in articles:
+                try:
+                    row = _item_row(article, source, translated)
+                except StoreError as exc:
+                    results.append(exc)
+                    continue
+                results.append((row["id"], self._save_row(row, now)))
+        return results
+
+    def _save_row(self, row: dict, now: str) -> str:
+        """Insert or update one prepared row inside the caller's transaction; returns the outcome."""
+        db = self.db
+        db.execute("delete from failed_pages where item_id = ?", [row["id"]])
+        existing = db.execute("select content_hash from items where id = ?", [row["id"]]).fetchone()
+        if existing is None:
+            row.update(first_seen=now, last_seen=now, updated=now, changed=now)
+            self._mark_duplicate(row, now)
+            db.execute(f"insert into items ({', '.join(row)}) values ({', '.join('?' * len(row))})", list(row.values()))
+            return "new"
+        if existing[0] == row["content_hash"]:
+            db.execute("update items set last_seen = ? where id = ?", [now, row["id"]])
+            return "unchanged"
+        row.pop("source")  # an article found again by another source stays with the first
+        values = {**row, "last_seen": now, "updated": now, "changed": now}
+        db.execute(f"update items set {', '.join(f'{column} = ?' for column in values)} where id = ?",
+                   [*values.values(), row["id"]])
+        return "updated"
 
     def _mark_duplicate(self, row: dict, now: str) -> None:
         """Of a new item and its near-duplicate, the later-published points to the earlier one.

@@ -65,10 +65,22 @@ TABLES: dict[str, dict] = {
 }
 
 FTS_COLUMNS = ["title", "text"]
+#: Bumped with every change above: a store already at this version skips the checks on open.
+SCHEMA_VERSION = 3
+#: The FTS index follows title and text only: touching ``last_seen`` or ``duplicate_of`` re-indexes nothing.
+FTS_UPDATE_TRIGGER = """CREATE TRIGGER "items_au" AFTER UPDATE OF "title", "text" ON "items" BEGIN
+  INSERT INTO "items_fts" ("items_fts", rowid, "title", "text") VALUES('delete', old.rowid, old."title", old."text");
+  INSERT INTO "items_fts" (rowid, "title", "text") VALUES (new.rowid, new."title", new."text");
+END"""
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
-    """Create what is missing (tables, columns, indexes, the FTS index); leave everything else alone."""
+    """Create what is missing (tables, columns, indexes, the FTS index); leave everything else alone.
+
+    A store already at SCHEMA_VERSION (``PRAGMA user_version``) is left as it is without a look.
+    """
+    if db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+        return
     for name, spec in TABLES.items():
         table = db.table(name)
         if not table.exists():
@@ -78,10 +90,12 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         for columns in spec.get("indexes", []):
             table.create_index(columns, if_not_exists=True)
     ensure_fts(db)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
 def ensure_fts(db: sqlite_utils.Database) -> None:
-    """The trigram FTS5 index over title and text, kept current by triggers.
+    """The trigram FTS5 index over title and text (external content: the text is stored once, in
+    ``items``), kept current by triggers; the update trigger fires only when title or text change.
 
     trigram, not the default tokenizer: that one keeps a whole run of Chinese
     characters as a single token. ``replace=True`` makes this a no-op when the
@@ -89,6 +103,10 @@ def ensure_fts(db: sqlite_utils.Database) -> None:
     """
     db.table("items").enable_fts(FTS_COLUMNS, fts_version="FTS5", tokenize="trigram",
                                  create_triggers=True, replace=True)
+    update = db.execute("select sql from sqlite_master where type = 'trigger' and name = 'items_au'").fetchone()
+    if update is None or update[0] != FTS_UPDATE_TRIGGER:
+        db.execute('DROP TRIGGER IF EXISTS "items_au"')
+        db.execute(FTS_UPDATE_TRIGGER)
 
 
 def _add_missing_columns(table: sqlite_utils.db.Table, columns: dict[str, type]) -> None:

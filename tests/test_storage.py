@@ -411,3 +411,21 @@ def test_a_copy_re_pointed_as_a_duplicate_leaves_multi_source_topics_at_the_next
     assert members == {original_id}
     assert store.db.execute("select topic from item_topics where item_id = ?", [mirror_id]).fetchall() == [
         ("source-sx_hotnews",)]
+
+
+def test_seeing_an_article_again_does_not_touch_the_full_text_index(store):
+    store.save_item(ARTICLE, source="zj_news", now=T1)
+    segments = store.db.execute("select count(*) from items_fts_data").fetchone()
+    assert store.save_item(ARTICLE, source="zj_news", now=T2)[1] == "unchanged"
+    assert store.db.execute("select count(*) from items_fts_data").fetchone() == segments
+    store.save_item({**ARTICLE, "text": ARTICLE["text"] + " Twelve farms."}, source="zj_news", now=T3)
+    assert store.db.execute("select count(*) from items_fts_data").fetchone() != segments
+    assert titles(store.search("Twelve farms")) == [ARTICLE["title"]]
+
+
+def test_a_batch_saves_each_article_or_says_why_not(store):
+    results = store.save_items([(ARTICLE, "zj_news", False), ({**ARTICLE, "url": ""}, "zj_news", False),
+                                (CHINESE, "xznmx", False)], now=T1)
+    assert [r[1] for r in results if isinstance(r, tuple)] == ["new", "new"]
+    assert isinstance(results[1], StoreError) and "without a url" in str(results[1])
+    assert store.db["items"].count == 2
