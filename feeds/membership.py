@@ -1,24 +1,25 @@
 """Topic membership in the store (``item_topics``), kept in step with the rules.
 
-A topic whose rule changed (or is new) is evaluated over every item; an
-unchanged one only over items ``changed`` since its last evaluation (new, edited,
-or re-pointed as a near-duplicate); a topic no longer configured loses its rows.
-One assignment of a store runs at a time. SQL users query ``item_topics``.
+Topics whose rule changed (or is new) are evaluated over every item; the
+others only over items ``changed`` since their last evaluation (new, edited,
+or re-pointed as a near-duplicate); a topic no longer configured loses its
+rows. All topics of an evaluation share one pass over the items
+(``feeds.matching``). One assignment of a store runs at a time. SQL users
+query ``item_topics``.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 
-from coopfeed.errors import ConfigError
-from feeds.topics import Matcher, Topic
+from feeds.matching import TopicIndex
+from feeds.topics import CJK_RE, Topic
 from storage import Store
 from storage.clock import utc_now
 from storage.connection import transaction
 from storage.locks import build_lock
 
-ITEM_COLUMNS = "id, source, language, title, text, duplicate_of"
+ITEM_COLUMNS = "rowid, id, source, language, title, text, duplicate_of"
 
 
 def assign_topics(store: Store, topics: list[Topic], now: str | None = None) -> dict[str, int]:
@@ -30,54 +31,80 @@ def assign_topics(store: Store, topics: list[Topic], now: str | None = None) -> 
         for name in set(rules) - {topic.name for topic in topics}:
             db.execute("delete from item_topics where topic = ?", [name])
             db.execute("delete from topic_rules where topic = ?", [name])
-        for topic in topics:
-            rule = rules.get(topic.name)
-            since = rule["evaluated"] if rule and rule["rule_hash"] == topic.rule_hash else None
-            _evaluate(store, topic, since, now)
-            db["topic_rules"].upsert({"topic": topic.name, "rule_hash": topic.rule_hash, "evaluated": now},
-                                     pk="topic")
+        current = [t for t in topics if t.name in rules and rules[t.name]["rule_hash"] == t.rule_hash]
+        changed = [t for t in topics if t not in current]
+        if changed:
+            db.conn.executemany("delete from item_topics where topic = ?", [(t.name,) for t in changed])
+            _assign(store, changed, None, now)
+        if current:
+            _assign(store, current, min(rules[t.name]["evaluated"] for t in current), now)
+        db.conn.executemany("insert or replace into topic_rules (topic, rule_hash, evaluated) values (?, ?, ?)",
+                            [(t.name, t.rule_hash, now) for t in topics])
     return dict(db.execute("select topic, count(*) from item_topics group by topic").fetchall())
 
 
 def matching_items(store: Store, topic: Topic) -> Iterator[tuple[dict, str]]:
     """(item, why) for every stored item the topic's rule takes, newest first."""
-    matcher = _matcher(store, topic)
+    index = TopicIndex([topic])
+    index.load_queries(store.db.conn)
     rows = store.db.query(f"select {ITEM_COLUMNS}, url, published from items "
                           "order by coalesce(published_utc, first_seen) desc")
     for item in rows:
-        why = _why(matcher, item)
+        why = index.why(topic, item, index.found(item))
         if why:
             yield item, why
 
 
-def _evaluate(store: Store, topic: Topic, since: str | None, now: str) -> None:
+def _assign(store: Store, topics: list[Topic], since: str | None, now: str) -> None:
+    """Evaluate ``topics`` over every item (``since`` None) or over those changed since, in one pass.
+
+    Topics that only filter (``all``, ``source-<name>``, languages) are one SQL statement each.
+    """
     db = store.db
-    matcher = _matcher(store, topic)
-    if since is None:
-        db.execute("delete from item_topics where topic = ?", [topic.name])
-        rows = db.query(f"select {ITEM_COLUMNS} from items")
-    else:
-        rows = list(db.query(f"select {ITEM_COLUMNS} from items where changed >= ?", [since]))
-        db.conn.executemany("delete from item_topics where topic = ? and item_id = ?",
-                            [(topic.name, row["id"]) for row in rows])
-    members = [{"item_id": row["id"], "topic": topic.name, "assigned": now} for row in rows if _why(matcher, row)]
-    db["item_topics"].insert_all(members, pk=("item_id", "topic"), replace=True)
+    where, args = ("", []) if since is None else (" where changed >= ?", [since])
+    if since is not None:
+        db.conn.executemany("delete from item_topics where topic = ? and item_id in "
+                            "(select id from items where changed >= ?)", [(t.name, since) for t in topics])
+    filters = [topic for topic in topics if _filters_only(topic)]
+    for topic in filters:
+        _assign_by_sql(db.conn, topic, where, args, now)
+    topics = [topic for topic in topics if topic not in filters]
+    if not topics:
+        return
+    index = TopicIndex(topics)
+    index.load_queries(db.conn)
+    scan_all = since is not None or index.reads_everything
+    candidates = set() if scan_all else index.candidates(db.conn)
+    always = [topic for topic in topics if not index.by_keywords(topic)]
+    members = []
+    for item in db.query(f"select {ITEM_COLUMNS} from items{where}", args):
+        found = index.found(item) if scan_all or _may_hold_keywords(item, index, candidates) else set()
+        members += [(item["id"], topic.name, now) for topic in (topics if found else always)
+                    if index.why(topic, item, found)]
+    db.conn.executemany("insert or replace into item_topics (item_id, topic, assigned) values (?, ?, ?)", members)
 
 
-def _why(matcher: Matcher, item: dict) -> str | None:
-    if matcher.topic.collapse_duplicates and item.get("duplicate_of"):
-        return None
-    return matcher.why(item)
+def _filters_only(topic: Topic) -> bool:
+    return topic.matches_everything and not (topic.exclude or topic.exclude_regex)
 
 
-def _matcher(store: Store, topic: Topic) -> Matcher:
-    matcher = Matcher.compile(topic)
-    if topic.query:
-        try:
-            rows = store.db.execute(
-                "select items.id from items_fts join items on items.rowid = items_fts.rowid "
-                "where items_fts match ?", [topic.query]).fetchall()
-        except sqlite3.OperationalError as exc:
-            raise ConfigError(f"topic {topic.name!r}: bad FTS5 query {topic.query!r} ({exc})") from None
-        matcher.fts_ids = {row[0] for row in rows}
-    return matcher
+def _assign_by_sql(conn, topic: Topic, where: str, args: list, now: str) -> None:
+    """A topic without keywords: its sources, languages and duplicate rule as one INSERT … SELECT."""
+    conditions, values = [], []
+    for column, allowed in (("source", topic.sources), ("language", topic.languages)):
+        if allowed:
+            conditions.append(f"{column} in ({', '.join('?' * len(allowed))})")
+            values += allowed
+    if topic.collapse_duplicates:
+        conditions.append("duplicate_of is null")
+    condition = " and ".join(conditions)
+    where = where + (f" and {condition}" if where and condition else f" where {condition}" if condition else "")
+    conn.execute(f"insert or replace into item_topics (item_id, topic, assigned) select id, ?, ? from items{where}",
+                 [topic.name, now, *args, *values])
+
+
+def _may_hold_keywords(item: dict, index: TopicIndex, candidates: set[int]) -> bool:
+    """The pre-filter: an FTS hit, or Chinese text when some keyword is too short for the index."""
+    if item["rowid"] in candidates:
+        return True
+    return index.short_chinese and bool(CJK_RE.search(f"{item.get('title') or ''}{item.get('text') or ''}"))

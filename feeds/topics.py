@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 import regex
 
@@ -26,9 +26,6 @@ NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 #: Feed names the build writes besides the topics (``feeds/health.py``).
 RESERVED_NAMES = {"health"}
 CJK_RE = re.compile(r"[\u3400-\u9fff]")
-#: Seconds a topic's patterns may take on one article (user regexes can backtrack catastrophically;
-#: the ``regex`` module stops them).
-PATTERN_TIMEOUT = 1.0
 
 
 @dataclass(frozen=True)
@@ -60,45 +57,6 @@ class Topic:
     @property
     def matches_everything(self) -> bool:
         return not (self.query or self.include or self.include_regex)
-
-
-@dataclass
-class Matcher:
-    """A topic's keyword and pattern tests, compiled once."""
-
-    topic: Topic
-    include: regex.Pattern | None = None
-    exclude: regex.Pattern | None = None
-    fts_ids: set[str] = field(default_factory=set)
-
-    @classmethod
-    def compile(cls, topic: Topic) -> "Matcher":
-        return cls(topic, _alternation(topic.include, topic.include_regex),
-                   _alternation(topic.exclude, topic.exclude_regex))
-
-    def why(self, item: dict) -> str | None:
-        """Why the item belongs to the topic ("query", the keyword found, "all"), or None."""
-        topic = self.topic
-        if topic.sources and item["source"] not in topic.sources:
-            return None
-        if topic.languages and item.get("language") not in topic.languages:
-            return None
-        haystack = f"{item.get('title') or ''}\n{item.get('text') or ''}"
-        if self.exclude is not None and self._search(self.exclude, haystack, item):
-            return None
-        if topic.matches_everything:
-            return "all"
-        if item["id"] in self.fts_ids:
-            return f"query {topic.query!r}"
-        found = self._search(self.include, haystack, item) if self.include is not None else None
-        return f"keyword {found.group(0)!r}" if found else None
-
-    def _search(self, pattern: regex.Pattern, haystack: str, item: dict):
-        try:
-            return pattern.search(haystack, timeout=PATTERN_TIMEOUT)
-        except TimeoutError:
-            raise ConfigError(f"topic {self.topic.name!r}: its patterns took over {PATTERN_TIMEOUT:g} s on item "
-                              f"{item['id']} (a regex that backtracks without end?): rewrite them") from None
 
 
 def builtin_topics(sources: dict[str, str]) -> list[Topic]:
@@ -159,19 +117,6 @@ def _strings(values: dict, key: str, where: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise ConfigError(f"{where}: {key!r} must be a list of non-empty strings")
     return [v.strip() for v in value]
-
-
-def _alternation(keywords: tuple[str, ...], patterns: tuple[str, ...]) -> regex.Pattern | None:
-    """One case-insensitive pattern: Latin keywords as whole words, Chinese ones as substrings.
-
-    The Latin words share one word-boundary test around a single group (longest first, so
-    the longest keyword is the one reported): about 4x faster than a boundary per word.
-    """
-    latin = sorted((re.escape(k) for k in keywords if not CJK_RE.search(k)), key=len, reverse=True)
-    parts = [rf"(?<!\w)(?:{'|'.join(latin)})(?!\w)"] if latin else []
-    parts += [re.escape(k) for k in keywords if CJK_RE.search(k)]
-    parts += [f"(?:{p})" for p in patterns]
-    return regex.compile("|".join(parts), regex.I) if parts else None
 
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8080/"
