@@ -31,16 +31,24 @@ def open_database(path: Path) -> sqlite_utils.Database:
     """The database at ``path`` in WAL mode with the schema complete; StoreError if it cannot be."""
     conn = None
     try:
-        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT)
+        # isolation_level=None: no transaction Python opens behind our back (one left open by an
+        # INSERT would swallow every later write and be rolled back at close); ours are explicit.
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT, isolation_level=None)
         db = sqlite_utils.Database(conn)
         _with_lock_retries(db.enable_wal)
         db.execute("PRAGMA synchronous = NORMAL")  # WAL: one fsync per checkpoint, not per item
-        _with_lock_retries(lambda: ensure_schema(db))
+        _with_lock_retries(lambda: _migrate(db))
         return db
     except (sqlite3.Error, OSError) as exc:
         if conn is not None:
             conn.close()
         raise _open_error(path, exc) from None
+
+
+def _migrate(db: sqlite_utils.Database) -> None:
+    """The schema checks and changes, all or nothing."""
+    with transaction(db):
+        ensure_schema(db)
 
 
 def store_errors(method: Callable) -> Callable:

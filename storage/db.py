@@ -16,7 +16,7 @@ from storage.connection import open_database, store_errors, transaction
 from storage.duplicates import Sketches, find_duplicate
 from storage.ids import item_id
 from storage.runs import RUN_COLUMNS, CrawlLog
-from storage.schema import TABLES
+from storage.schema import TABLES, cjk_bigrams
 from storage.search import search_items
 
 __all__ = ["Store", "content_hash", "utc_now"]
@@ -107,20 +107,29 @@ class Store(CrawlLog):
         """Insert or update one prepared row inside the caller's transaction; returns the outcome."""
         db = self.db
         db.execute("delete from failed_pages where item_id = ?", [row["id"]])
-        existing = db.execute("select content_hash from items where id = ?", [row["id"]]).fetchone()
+        existing = db.execute("select rowid, content_hash from items where id = ?", [row["id"]]).fetchone()
         if existing is None:
             row.update(first_seen=now, last_seen=now, updated=now, changed=now)
             self._mark_duplicate(row, now)
-            db.execute(f"insert into items ({', '.join(row)}) values ({', '.join('?' * len(row))})", list(row.values()))
+            cursor = db.execute(f"insert into items ({', '.join(row)}) values ({', '.join('?' * len(row))})",
+                                list(row.values()))
+            self._index_bigrams(cursor.lastrowid, row)
             return "new"
-        if existing[0] == row["content_hash"]:
+        if existing[1] == row["content_hash"]:
             db.execute("update items set last_seen = ? where id = ?", [now, row["id"]])
             return "unchanged"
         row.pop("source")  # an article found again by another source stays with the first
         values = {**row, "last_seen": now, "updated": now, "changed": now}
         db.execute(f"update items set {', '.join(f'{column} = ?' for column in values)} where id = ?",
                    [*values.values(), row["id"]])
+        db.execute("delete from items_cjk where rowid = ?", [existing[0]])
+        self._index_bigrams(existing[0], row)
         return "updated"
+
+    def _index_bigrams(self, rowid: int, row: dict) -> None:
+        pairs = cjk_bigrams(row.get("title"), row.get("text"))
+        if pairs:
+            self.db.execute("insert into items_cjk (rowid, bigrams) values (?, ?)", [rowid, pairs])
 
     def _mark_duplicate(self, row: dict, now: str) -> None:
         """Of a new item and its near-duplicate, the later-published points to the earlier one.
@@ -164,11 +173,11 @@ class Store(CrawlLog):
         return {row[0] for row in self.db.execute("select id from items")}
 
     @store_errors
-    def search(self, query: str, *, limit: int = 20, source: str | None = None,
+    def search(self, query: str, *, limit: int = 20, offset: int = 0, source: str | None = None,
                language: str | None = None) -> list[dict]:
         """Matches for ``query`` (English or Chinese), best first: dicts with id, url, source, title,
         published, language, snippet. See ``storage.search``."""
-        return search_items(self.db, query, limit=limit, source=source, language=language)
+        return search_items(self.db, query, limit=limit, offset=offset, source=source, language=language)
 
     @store_errors
     def failures(self, source: str | None = None) -> list[dict]:

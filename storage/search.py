@@ -6,16 +6,27 @@ import re
 
 import sqlite_utils
 
+from storage.schema import NEWEST
+
 # User text never reaches MATCH raw: every term is double-quoted, so FTS5
 # syntax (AND, OR, NOT, -, *, :, parentheses) is just text. The trigram index
-# cannot match a term shorter than three characters (援藏, "Li"): such a term
-# becomes a LIKE condition over title and text, and the longer terms of the
-# same query still use the index (all LIKE when every term is short).
+# cannot match a term shorter than three characters: a two-character Chinese
+# term (援藏) is looked up in the index of character pairs (``items_cjk``), any
+# other short term ("Li", 藏) becomes a LIKE condition over title and text.
+# Longer terms of the same query still use the trigram index and rank the
+# results (bm25); a query of short terms only lists its matches newest first,
+# walking the newest-first index until the page is full.
 MIN_TRIGRAM = 3
 TITLE_WEIGHT = 2.0  # bm25 column weight: a hit in the title counts double
+#: Past this many matches, results come newest first: bm25 over 100,000 matches takes half a second
+#: and ranks a term that is everywhere by little more than chance.
+MAX_RANKED = 10_000
+#: At most this many matches are read and sorted; more are found walking the newest-first index.
+FEW = 2_000
 COLUMNS = "items.id, items.url, items.source, items.title, items.published, items.language, items.text"
 PHRASE_RE = re.compile(r'"([^"]*)"|(\S+)')
 SPACE_RE = re.compile(r"\s+")
+CJK_PAIR_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2}")
 
 
 def query_terms(query: str) -> list[str]:
@@ -29,44 +40,82 @@ def query_terms(query: str) -> list[str]:
     return [term.replace('"', "") for term in terms if term.replace('"', "")]
 
 
-def search_items(db: sqlite_utils.Database, query: str, *, limit: int = 20, source: str | None = None,
-                 language: str | None = None) -> list[dict]:
+def search_items(db: sqlite_utils.Database, query: str, *, limit: int = 20, offset: int = 0,
+                 source: str | None = None, language: str | None = None) -> list[dict]:
     """Items matching every term of ``query``, best first, each with a short ``snippet``.
 
-    Terms of 3+ characters go to FTS5 (ranked by bm25); shorter ones become LIKE
-    conditions on title and text. With no long term at all, newest items come first.
+    Terms of 3+ characters go to FTS5 (ranked by bm25, or newest first past MAX_RANKED matches);
+    shorter ones use the pair index or LIKE. With no long term at all, newest items come first.
+    ``offset`` skips that many matches (paging).
     """
     terms = query_terms(query)
     if not terms:
         return []
     long = [term for term in terms if len(term) >= MIN_TRIGRAM]
-    where, args = _filters(source, language)
-    where += _like_conditions([term for term in terms if len(term) < MIN_TRIGRAM], args)
-    rows = _fts_rows(db, long, where, args, limit) if long else _like_rows(db, where, args, limit)
+    short = [term for term in terms if len(term) < MIN_TRIGRAM]
+    filters, args = _filters(source, language)
+    args.update(limit=_limit(limit), offset=max(0, offset))
+    if long:
+        args["match"] = " ".join(f'"{term}"' for term in long)
+        if _count(db, "items_fts", args["match"]) <= MAX_RANKED:
+            rows = _ranked_rows(db, filters, _short_conditions(short, args, walk=False), args)
+            return [_with_snippet(row, terms) for row in rows]
+        walk = not (short or filters)
+        filters += _member("items_fts", ":match", walk)
+    else:
+        pairs = [f'"{term}"' for term in short if CJK_PAIR_RE.fullmatch(term)]
+        walk = len(short) == 1 and not filters and (not pairs or _count(db, "items_cjk", pairs[0]) > FEW)
+    rows = _newest_rows(db, filters + _short_conditions(short, args, walk), args, walk)
     return [_with_snippet(row, terms) for row in rows]
 
 
-def _fts_rows(db: sqlite_utils.Database, terms: list[str], where: str, args: dict, limit: int | None):
-    """FTS5 match of all terms (each quoted), ranked by bm25."""
-    match = " ".join(f'"{term}"' for term in terms)
-    sql = (f"select {COLUMNS} from items_fts join items on items.rowid = items_fts.rowid "
-           f"where items_fts match :match{where} "
-           f"order by bm25(items_fts, {TITLE_WEIGHT}, 1.0) limit :limit")
-    return db.query(sql, {**args, "match": match, "limit": _limit(limit)})
+def _ranked_rows(db: sqlite_utils.Database, filters: str, likes: str, args: dict):
+    """The FTS5 match (``args["match"]``) ranked by bm25 inside the index, so that only the rows shown
+    are read from ``items``; the filters come as a set of rowids from their indexes. Short terms
+    (``likes``) are checked on the matches, before the limit."""
+    within = f" and rowid in (select rowid from items where 1{filters})" if filters else ""
+    ranked = (f"select rowid, bm25(items_fts, {TITLE_WEIGHT}, 1.0) as score from items_fts "
+              f"where items_fts match :match{within}")
+    if likes:
+        sql = (f"select {COLUMNS} from ({ranked}) as hits join items on items.rowid = hits.rowid "
+               f"where 1{likes} order by hits.score limit :limit offset :offset")
+    else:
+        sql = (f"select {COLUMNS} from ({ranked} order by score limit :limit offset :offset) as hits "
+               f"join items on items.rowid = hits.rowid order by hits.score")
+    return db.query(sql, args)
 
 
-def _like_rows(db: sqlite_utils.Database, where: str, args: dict, limit: int | None):
-    """Rows meeting the LIKE conditions in ``where``; title hits first, then newest."""
-    sql = (f"select {COLUMNS} from items where 1{where} "
-           f"order by items.title like :t0 escape '\\' desc, "
-           f"coalesce(items.published_utc, items.first_seen) desc limit :limit")
-    return db.query(sql, {**args, "limit": _limit(limit)})
+def _count(db: sqlite_utils.Database, table: str, match: str) -> int:
+    """How many items an FTS5 match finds (counted on the index alone)."""
+    return db.execute(f"select count(*) from {table} where {table} match ?", [match]).fetchone()[0]
 
 
-def _like_conditions(terms: list[str], args: dict) -> str:
-    """One " and (title like … or text like …)" per term; the patterns are added to ``args``."""
+def _newest_rows(db: sqlite_utils.Database, where: str, args: dict, walk: bool):
+    """Rows meeting the conditions in ``where``, newest first. With ``walk`` (one condition, many
+    matches) SQLite walks down the newest-first index and stops at the limit; otherwise it reads the
+    matches and sorts them (a walk under a second condition could read the whole table in vain)."""
+    table = "items indexed by idx_items_newest" if walk else "items"
+    sql = f"select {COLUMNS} from {table} where 1{where} order by {NEWEST} desc limit :limit offset :offset"
+    return db.query(sql, args)
+
+
+def _member(table: str, param: str, walk: bool) -> str:
+    """" and" the item is among an FTS5 table's matches: probed row by row while walking the newest-first
+    index (a seek in the index per row), else read as a set once."""
+    if walk:
+        return f" and exists (select 1 from {table} where {table} match {param} and {table}.rowid = items.rowid)"
+    return f" and items.rowid in (select rowid from {table} where {table} match {param})"
+
+
+def _short_conditions(terms: list[str], args: dict, walk: bool) -> str:
+    """One condition per short term (the pair index for two Chinese characters, else title/text LIKE),
+    each starting with " and"; the values are added to ``args``."""
     where = ""
     for index, term in enumerate(terms):
+        if CJK_PAIR_RE.fullmatch(term):
+            args[f"t{index}"] = f'"{term}"'
+            where += _member("items_cjk", f":t{index}", walk)
+            continue
         args[f"t{index}"] = f"%{_escape_like(term)}%"
         where += f" and (items.title like :t{index} escape '\\' or items.text like :t{index} escape '\\')"
     return where

@@ -64,7 +64,7 @@ def test_schema_has_exactly_the_documented_tables_columns_and_keys(store):
     assert db["sources"].pks == ["name"] and db["items"].pks == ["id"] and db["crawl_runs"].pks == ["id"]
     assert db["failures"].pks == ["id"] and db["item_topics"].pks == ["item_id", "topic"]
     indexed = {tuple(index.columns) for index in db["items"].indexes}
-    assert {("source",), ("published_utc",), ("url",)} <= indexed
+    assert {("source", "first_seen"), ("published_utc",), ("url",)} <= indexed
 
 
 def test_full_text_index_is_fts5_trigram_with_triggers(store):
