@@ -429,3 +429,39 @@ def test_a_batch_saves_each_article_or_says_why_not(store):
     assert [r[1] for r in results if isinstance(r, tuple)] == ["new", "new"]
     assert isinstance(results[1], StoreError) and "without a url" in str(results[1])
     assert store.db["items"].count == 2
+
+
+def many(store, count: int, text: str, title: str = "Notice") -> list[str]:
+    """``count`` items with ``text``, one day apart (the last is the newest); their ids, oldest first."""
+    from datetime import datetime, timedelta, timezone
+
+    start = datetime(2020, 1, 1, tzinfo=timezone(timedelta(hours=8)))
+    batch = [({**ARTICLE, "url": f"http://x.cn/{title}/{n}.html", "title": f"{title} {n}", "text": text,
+               "published": (start + timedelta(days=n)).isoformat()}, "zj_news", False) for n in range(count)]
+    return [result[0] for result in store.save_items(batch, now=T1)]
+
+
+def test_a_two_character_chinese_term_uses_the_pair_index_and_follows_edits(store):
+    store.save_item(CHINESE, source="xznmx", now=T1)
+    assert titles(store.search("援藏")) == [CHINESE["title"]]  # in the title and text: a pair of characters
+    assert store.search("藏工")  # any pair, across word boundaries
+    assert store.search("援工") == []
+    store.save_item({**CHINESE, "title": "尼玛县召开会议", "text": "3月14日，尼玛县召开专题会议。"}, source="xznmx", now=T2)
+    assert store.search("援藏") == [] and titles(store.search("专题")) == ["尼玛县召开会议"]
+    assert store.db.execute("select count(*) from items_cjk").fetchone() == (1,)
+
+
+def test_past_max_ranked_matches_results_come_newest_first_and_page(store, monkeypatch):
+    import storage.search
+
+    many(store, 30, "Zhejiang teachers in Sichuan villages.")
+    monkeypatch.setattr(storage.search, "MAX_RANKED", 10)
+    monkeypatch.setattr(storage.search, "FEW", 5)
+    first = store.search("Sichuan", limit=10)
+    published = [row["published"] for row in first]
+    assert published == sorted(published, reverse=True) and len(first) == 10
+    second = store.search("Sichuan", limit=10, offset=10)
+    assert not {r["id"] for r in first} & {r["id"] for r in second} and len(second) == 10
+    assert store.search("Sichuan", source="xznmx") == []  # a second condition: the set plan, still right
+    assert [r["id"] for r in store.search("Sichuan teachers", limit=30)] == [r["id"] for r in
+                                                                             store.search("Sichuan", limit=30)]
