@@ -1,10 +1,11 @@
 """What the benchmarks share: whole-process timing of a child (wall seconds, peak memory)
 and the demo configuration with the throttle off.
 
-The peak is the child's own high-water mark (``VmHWM`` in /proc/PID/status), sampled
-every 10 ms until it exits. ``ru_maxrss`` from wait4 would not do: Linux carries the
-parent's resident size over fork and exec, so every child would look at least as
-large as the benchmark process that holds the replica.
+Memory is that of the whole process tree (the crawl and its extraction workers): the
+sum of their proportional set sizes (``Pss`` in /proc/PID/smaps_rollup: a page shared
+by a forked worker and its parent counts once), sampled every 20 ms until the child
+exits; the peak of that sum is reported. ``ru_maxrss`` from wait4 would not do: Linux
+carries the parent's resident size over fork and exec, and it sees one process only.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-POLL_SECONDS = 0.01
+POLL_SECONDS = 0.02
 #: The demo's topics file, as ``write_demo_config`` includes it.
 TOPICS_INCLUDE = 'include = ["topics.toml"]'
 
@@ -32,28 +33,42 @@ def write_bench_config(work: Path, base_url: str, per_source: int, topics: bool 
     return config
 
 
-def timed(command: list[str]) -> dict:
-    """Run a command; wall seconds and peak resident memory (MiB) of the child."""
+def timed(command: list[str], check: bool = True) -> dict:
+    """Run a command; wall seconds and the peak memory (MiB) of its process tree."""
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                env={**os.environ, "PYTHONPATH": str(ROOT)})
     peak_kib = 0
     while process.poll() is None:
-        peak_kib = max(peak_kib, _high_water_kib(process.pid))
+        peak_kib = max(peak_kib, tree_pss_kib(process.pid))
         time.sleep(POLL_SECONDS)
     seconds = time.perf_counter() - started
-    if process.returncode != 0:
+    if check and process.returncode != 0:
         raise SystemExit(f"bench: {' '.join(command[:4])} failed")
     return {"seconds": round(seconds, 2), "peak_rss_mib": round(peak_kib / 1024, 1)}
 
 
-def _high_water_kib(pid: int) -> int:
-    """The process's peak resident set size so far (kB), or 0 once it is gone."""
+def tree_pss_kib(pid: int) -> int:
+    """Proportional set size (kB) of a process and its descendants, or 0 once it is gone."""
+    total = 0
+    for member in (pid, *_descendants(pid)):
+        try:
+            with open(f"/proc/{member}/smaps_rollup", encoding="ascii") as rollup:
+                total += next(int(line.split()[1]) for line in rollup if line.startswith("Pss:"))
+        except (OSError, StopIteration, ValueError):
+            pass
+    return total
+
+
+def _descendants(pid: int) -> list[int]:
     try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-    except (OSError, ValueError):
-        pass
-    return 0
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    return [grandchild for child in map(int, children) for grandchild in (child, *_descendants(child))]
+
+
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2

@@ -12,7 +12,6 @@ from pathlib import Path
 
 from coopfeed.errors import ConfigError, CoopfeedError
 from coopfeed.progress import CrawlProgress
-from coopfeed.publishing import assign_after_crawl
 from coopfeed.tomlfile import read_config
 from crawler.run import CrawlBusy, RunSummary, crawl, crawl_in_child, crawl_settings
 from crawler.sources import Source, load_sources, parse_sources
@@ -44,6 +43,8 @@ def crawl_sources(config_path: str | Path, db_path: str | Path, names: list[str]
         finally:
             progress.finish()
         record_crashes(db_path, started, summaries)
+    from coopfeed.publishing import assign_after_crawl  # feeds' modules: only once the crawl is done
+
     assign_after_crawl(Path(config_path), Path(db_path))
     return summaries
 

@@ -22,7 +22,6 @@ from apscheduler.triggers.cron import CronTrigger
 
 from coopfeed.errors import ConfigError
 from coopfeed.tomlfile import read_config
-from crawler.extract.page import compile_selectors
 
 PROFILES = ("hanweb", "wordpress", "trs", "generic", "feed")
 SELECTOR_KEYS = ("title", "body", "date", "origin", "editor", "author", "remove", "links")
@@ -206,6 +205,8 @@ def _selectors(value: Any, where: str) -> dict[str, Any]:
     unknown = sorted(set(value) - set(SELECTOR_KEYS))
     if unknown:
         raise ConfigError(f"{where}: unknown selector {unknown[0]!r} (allowed: {', '.join(SELECTOR_KEYS)})")
+    from crawler.extract.page import compile_selectors  # the extraction modules: only for overrides
+
     try:
         compile_selectors(value)
     except ConfigError as exc:

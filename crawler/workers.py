@@ -34,9 +34,17 @@ class Extractor:
     """``await extractor.extract(body, url, …)``: an Article, or ExtractionError with the failure kind."""
 
     def __init__(self, workers: int, memory_mb: int = 1024):
+        self.workers = workers
         self.memory_mb = memory_mb
-        self.pool = ProcessPool(max_workers=workers, max_tasks=TASKS_PER_WORKER, initializer=_cap_memory,
-                                initargs=(memory_mb,)) if workers else None
+        self._pool: ProcessPool | None = None
+
+    @property
+    def pool(self) -> ProcessPool | None:
+        """The worker processes, started with the first page (a crawl that finds nothing new starts none)."""
+        if self._pool is None and self.workers:
+            self._pool = ProcessPool(max_workers=self.workers, max_tasks=TASKS_PER_WORKER, initializer=_cap_memory,
+                                     initargs=(self.memory_mb,))
+        return self._pool
 
     async def extract(self, body: bytes, url: str, *, timeout: float, max_bytes: int, **options: Any) -> Article:
         """Extract one page within the budgets (``options``: those of ``crawler.extract.extract``)."""
@@ -58,9 +66,9 @@ class Extractor:
 
     def close(self) -> None:
         """Stop the workers (pages still being extracted are abandoned)."""
-        if self.pool is not None:
-            self.pool.stop()
-            self.pool.join(timeout=5)
+        if self._pool is not None:
+            self._pool.stop()
+            self._pool.join(timeout=5)
 
 
 def shared_extractor(workers: int, memory_mb: int) -> Extractor:

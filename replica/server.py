@@ -33,6 +33,7 @@ class ReplicaServer:
     def __init__(self, replica: Replica, host: str = "127.0.0.1", port: int = 0):
         self.replica = replica
         self.requests: list[tuple[str, str, int]] = []
+        self.forms: dict[str, str] = {}  # path+query -> the form body a POST to it sent
         self._lock = threading.Lock()
         self.httpd = _Server((host, port), _handler_for(self))
         self.thread: threading.Thread | None = None
@@ -56,10 +57,12 @@ class ReplicaServer:
             self.thread = None
         self.httpd.server_close()
 
-    def log(self, method: str, target: str, status: int) -> None:
+    def log(self, method: str, target: str, status: int, form: str = "") -> None:
         """Record one request (thread-safe)."""
         with self._lock:
             self.requests.append((method, target, status))
+            if form:
+                self.forms[target] = form
 
     def fetched(self, path_prefix: str = "") -> list[str]:
         """The targets (path and query) requested so far, optionally only those under a prefix."""
@@ -95,7 +98,7 @@ def _handler_for(server: ReplicaServer) -> type[BaseHTTPRequestHandler]:
             form = self.rfile.read(length).decode("utf-8", "replace") if length else ""
             headers = {key.lower(): value for key, value in self.headers.items()}
             response = server.replica.handle(method, parts.path, parts.query, form, headers, server.base_url)
-            server.log(method, self.path, response.status)
+            server.log(method, self.path, response.status, form)
             if response.delay:
                 time.sleep(response.delay)
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the client gave up (a timeout)

@@ -7,11 +7,11 @@ import re
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 import sqlite_utils
 
+from bench.harness import tree_pss_kib
 from conftest import ROOT, run_coopfeed
 from coopfeed.demo import replica_sources_toml
 from replica import Replica, ReplicaServer
@@ -20,29 +20,6 @@ from replica.truth import expected_articles, hostile_failures
 #: Every attribute value or feed field that names a link.
 LINK_RE = re.compile(r'(?:href|src|xmlUrl|htmlUrl|atomUrl|jsonUrl)="([^"]*)"|<link>([^<]*)</link>|"(?:url|home_page_url|'
                      r'feed_url)": "([^"]*)"')
-
-
-def tree_pss_kib(pid: int) -> int:
-    """Proportional set size of a process and its descendants (kB): shared pages counted once."""
-    total = 0
-    for member in [pid, *descendants(pid)]:
-        try:
-            with open(f"/proc/{member}/smaps_rollup", encoding="ascii") as rollup:
-                total += next(int(line.split()[1]) for line in rollup if line.startswith("Pss:"))
-        except (OSError, StopIteration, ValueError):
-            pass
-    return total
-
-
-def descendants(pid: int) -> list[int]:
-    found = []
-    try:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    except OSError:
-        return found
-    for child in map(int, children):
-        found += [child, *descendants(child)]
-    return found
 
 
 @pytest.fixture(scope="module")
