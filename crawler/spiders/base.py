@@ -65,7 +65,7 @@ class SourceSpider(Spider):
 
     def __init__(self, source: Source, known_ids: set[str], *, retry_urls: list[str] | None = None,
                  refresh: bool = False, full_listing: bool = False, **kwargs: Any):
-        super().__init__(name=self.name, **kwargs)
+        super().__init__(name=source.name, **kwargs)  # the instance is named after its source (logs, queues)
         self.source = source
         self.known_ids = known_ids
         self.retry_urls = retry_urls or []
