@@ -12,8 +12,10 @@ from pathlib import Path
 import click
 
 from coopfeed import __version__
+from coopfeed.cli_cluster import cluster
 from coopfeed.cli_feeds import feeds, serve, topics
-from coopfeed.cli_options import CONFIG_OPTION, DB_OPTION, friendly, open_store
+from coopfeed.cli_options import (CLUSTER_OPTION, CONFIG_OPTION, DB_OPTION, EXIT_WHEN_IDLE_OPTION, cluster_url,
+                                  friendly, open_store)
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="coopfeed")
@@ -21,7 +23,7 @@ def cli():
     """coopfeed: clean RSS/Atom feeds from news portals that publish none."""
 
 
-for _command in (feeds, topics, serve):
+for _command in (feeds, topics, serve, cluster):
     cli.add_command(_command)
 
 
@@ -34,24 +36,33 @@ for _command in (feeds, topics, serve):
               help="Read every list page, even past pages with nothing new, and retry pages given up on.")
 @click.option("--json", "as_json", is_flag=True, help="Print the per-source summaries as JSON on stdout.")
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's own log lines.")
+@CLUSTER_OPTION
+@EXIT_WHEN_IDLE_OPTION
 @friendly
-def crawl(names, config_path, db_path, refresh, full_listing, as_json, verbose):
+def crawl(names, config_path, db_path, refresh, full_listing, as_json, verbose, cluster, exit_when_idle):
     """Crawl the configured sources (or only NAMES) into the store.
 
     Only articles not stored yet are fetched; a second crawl adds no row.
     Shows a progress line, then one summary line per source. Exits 1 when a
-    source is broken (see `coopfeed status`).
+    source is broken (see `coopfeed status`). With --cluster: a cluster worker
+    (requests from Redis, items to the writer; see `coopfeed cluster`).
     """
     from coopfeed.crawling import crawl_sources
     from crawler.run import EXIT_BUSY
     from storage.locks import LockBusy
 
+    if cluster is not None:
+        cluster = cluster_url(cluster, config_path)
     try:
-        summaries = crawl_sources(config_path, db_path, list(names), refresh=refresh,
-                                  full_listing=full_listing, verbose=verbose)
+        summaries = crawl_sources(config_path, db_path, list(names), refresh=refresh, full_listing=full_listing,
+                                  verbose=verbose, cluster=cluster, exit_when_idle=exit_when_idle)
     except LockBusy as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_BUSY)
+    if cluster:
+        for summary in summaries:
+            click.echo(summary.worker_line())
+        return
     for summary in summaries:
         click.echo(summary.line(), err=as_json)
     if as_json:

@@ -15,6 +15,22 @@ CONFIG_OPTION = click.option("--config", "config_path", default="sources.toml", 
                              type=click.Path(dir_okay=False), help="Sources (and topics) TOML file.")
 
 
+CLUSTER_OPTION = click.option(
+    "--cluster", default=None, is_flag=False, flag_value="", metavar="redis://HOST:PORT/DB",
+    help="The cluster's Redis (alone: [cluster] redis of the configuration).")
+EXIT_WHEN_IDLE_OPTION = click.option(
+    "--exit-when-idle", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+    help="Exit once the cluster's queues and items have been empty this long (default: run until stopped).")
+
+
+def cluster_url(value: str, config_path: str) -> str:
+    """The Redis address of ``--cluster``, or, for ``--cluster`` alone, the configuration's."""
+    from coopfeed.cluster import redis_url
+    from coopfeed.tomlfile import read_config
+
+    return redis_url(value or None, read_config(config_path) if not value else {})
+
+
 def friendly(command):
     """Turn library errors into one clear line (click prints 'Error: …' and exits 1)."""
 

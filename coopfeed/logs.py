@@ -12,7 +12,7 @@ from pathlib import Path
 
 from coopfeed.errors import ConfigError
 
-LOGGERS = ("scheduler", "coopfeed")
+LOGGERS = ("scheduler", "coopfeed", "crawler")
 FORMAT = "%(asctime)s %(levelname)s %(message)s"
 
 

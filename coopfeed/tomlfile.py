@@ -15,7 +15,7 @@ from typing import Any
 from coopfeed.errors import ConfigError
 
 LIST_KEYS = ("source", "topic")
-TABLE_KEYS = ("defaults", "feeds", "scrapy")
+TABLE_KEYS = ("defaults", "feeds", "scrapy", "cluster")
 KNOWN_KEYS = {"include", *LIST_KEYS, *TABLE_KEYS}
 
 

@@ -16,6 +16,8 @@ class ArticleItem:
     problems: list[str] = field(default_factory=list)
     #: The address that was fetched (a translation wrapper stays wrapped).
     fetch_url: str | None = None
+    #: A cluster worker's key of the request that gave it (acked when the item reaches Redis).
+    request_key: str | None = None
 
 
 @dataclass
@@ -34,3 +36,5 @@ class FailureItem:
     retry: bool = False
     #: The id its article would be stored under.
     item_id: str | None = None
+    #: A cluster worker's key of the request that gave it (acked when the item reaches Redis).
+    request_key: str | None = None

@@ -51,13 +51,14 @@ class OneLine(logging.Filter):
         return True
 
 
-def crawl_settings(db_path: str | Path, config_path: str | Path | None = None, *,
+def crawl_settings(db_path: str | Path | None, config_path: str | Path | None = None, *,
                    refresh: bool = False, full_listing: bool = False,
                    overrides: dict[str, Any] | None = None) -> Settings:
-    """The project settings plus this run's database, config and the config's [scrapy] table."""
+    """The project settings plus this run's database (None: a cluster worker's, which has none), config
+    and the config's [scrapy] table."""
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
-    db_path = Path(db_path).resolve()
+    db_path = Path(db_path or "cluster-worker.db").resolve()
     settings.setdict({
         "COOPFEED_DB": str(db_path),
         "COOPFEED_CONFIG": str(config_path) if config_path else None,

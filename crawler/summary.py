@@ -28,6 +28,7 @@ class RunSummary:
     seconds: float = 0.0
     health: str = ""
     reason: str = ""
+    sent: int = 0  # items a cluster worker sent to the writer
 
     def line(self) -> str:
         """One line for the user."""
@@ -37,6 +38,11 @@ class RunSummary:
         return (f"{self.source}: {self.new} new, {self.updated} updated, {self.unchanged} unchanged, "
                 f"{self.failed} failed{extra} ({self.pages} pages{cached}, {self.skipped} already stored, "
                 f"{self.seconds:.1f} s, {self.status}){health}")
+
+    def worker_line(self) -> str:
+        """One line for the user of a cluster worker (the writer counts what is new)."""
+        return (f"{self.source}: {self.pages} pages, {self.sent} articles and failures sent to the writer "
+                f"({self.skipped} already stored, {self.seconds:.1f} s, {self.status})")
 
 
 def summary_from_stats(name: str, stats: dict[str, Any], status: str, seconds: float) -> RunSummary:
@@ -55,6 +61,7 @@ def summary_from_stats(name: str, stats: dict[str, Any], status: str, seconds: f
         seconds=seconds,
         health=stats.get("coopfeed/health", ""),
         reason=stats.get("coopfeed/health_reason", ""),
+        sent=stats.get("item_scraped_count", 0),
     )
 
 

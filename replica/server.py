@@ -34,6 +34,10 @@ class ReplicaServer:
         self.replica = replica
         self.requests: list[tuple[str, str, int]] = []
         self.forms: dict[str, str] = {}  # path+query -> the form body a POST to it sent
+        #: Seconds every answer waits (a site's latency), and the most requests each portal had at once.
+        self.latency = 0.0
+        self.busy: dict[str, int] = {}
+        self.most_at_once: dict[str, int] = {}
         self._lock = threading.Lock()
         self.httpd = _Server((host, port), _handler_for(self))
         self.thread: threading.Thread | None = None
@@ -63,6 +67,18 @@ class ReplicaServer:
             self.requests.append((method, target, status))
             if form:
                 self.forms[target] = form
+
+    def started(self, path: str) -> None:
+        """A request to a portal (the first path segment) began: count it."""
+        portal = path.split("/")[1] if path.count("/") > 1 else path
+        with self._lock:
+            self.busy[portal] = self.busy.get(portal, 0) + 1
+            self.most_at_once[portal] = max(self.most_at_once.get(portal, 0), self.busy[portal])
+
+    def ended(self, path: str) -> None:
+        portal = path.split("/")[1] if path.count("/") > 1 else path
+        with self._lock:
+            self.busy[portal] -= 1
 
     def fetched(self, path_prefix: str = "") -> list[str]:
         """The targets (path and query) requested so far, optionally only those under a prefix."""
@@ -99,8 +115,12 @@ def _handler_for(server: ReplicaServer) -> type[BaseHTTPRequestHandler]:
             headers = {key.lower(): value for key, value in self.headers.items()}
             response = server.replica.handle(method, parts.path, parts.query, form, headers, server.base_url)
             server.log(method, self.path, response.status, form)
-            if response.delay:
-                time.sleep(response.delay)
+            server.started(parts.path)
+            try:
+                if response.delay or server.latency:
+                    time.sleep(response.delay or server.latency)
+            finally:
+                server.ended(parts.path)
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the client gave up (a timeout)
                 self._send(method, response)
 

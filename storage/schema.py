@@ -54,6 +54,15 @@ TABLES: dict[str, dict] = {
         "pk": "id",
         "indexes": [["time"]],
     },
+    "ingested": {  # the cluster writer's receipts: a message stored once, even when read again after a crash
+        "columns": {"id": str, "time": str},
+        "pk": "id",
+        "indexes": [["time"]],
+    },
+    "cluster_rounds": {  # rounds of a cluster crawl still open: their run row and the counts so far
+        "columns": {"round": str, "source": str, "run_id": int, "started": str, "counters": str},
+        "pk": "round",
+    },
     "item_topics": {
         "columns": {"item_id": str, "topic": str, "assigned": str},
         "pk": ("item_id", "topic"),
@@ -69,7 +78,7 @@ TABLES: dict[str, dict] = {
 FTS_COLUMNS = ["title", "text"]
 CJK_RUN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")
 #: Bumped with every change above: a store already at this version skips the checks on open.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 #: Newest first, as feeds, pages and searches list items: ``order by NEWEST desc`` walks this index.
 NEWEST = "coalesce(published_utc, first_seen)"
 #: The FTS index follows title and text only: touching ``last_seen`` or ``duplicate_of`` re-indexes nothing.

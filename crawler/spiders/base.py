@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Container, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,9 +84,14 @@ class SourceSpider(Spider):
         settings = crawler.settings
         source = _resolve_source(source, settings.get("COOPFEED_CONFIG"), cls.name)
         _apply_budgets(settings, source)
-        refresh = settings.getbool("COOPFEED_REFRESH")
         full = settings.getbool("COOPFEED_FULL_LISTING")
-        state = stored_state(settings.get("COOPFEED_DB"), source.name, include_given_up=full)
+        if settings.get("COOPFEED_CLUSTER"):
+            from crawler.cluster import round_state
+
+            state = round_state(settings.get("COOPFEED_CLUSTER"), source.name)
+        else:
+            state = stored_state(settings.get("COOPFEED_DB"), source.name, include_given_up=full)
+        refresh = settings.getbool("COOPFEED_REFRESH") or state.refresh
         spider = cls(source, set() if refresh else state.known, retry_urls=state.retry_urls, refresh=refresh,
                      full_listing=full or state.full_listing, **kwargs)
         spider._set_crawler(crawler)
@@ -94,6 +99,8 @@ class SourceSpider(Spider):
         return spider
 
     async def start(self):
+        if self.settings.get("COOPFEED_CLUSTER"):
+            return  # a cluster worker takes its start requests from the queue (`coopfeed cluster seed`)
         for url in self.source.start_urls:
             yield self.listing_request(url, page=1)
         for request in self.follow_articles((ListLink(url) for url in self.retry_urls), listed=False):
@@ -173,7 +180,8 @@ class SourceSpider(Spider):
                                "truncated page", kind="body", meta=response.meta)
             return
         yield ArticleItem(self.source.name, article.to_dict(), is_translation(response.url),
-                          list(article.problems), fetch_url=response.url)
+                          list(article.problems), fetch_url=response.url,
+                          request_key=response.meta.get("coopfeed_key"))
 
     # -- failures -----------------------------------------------------------
 
@@ -194,16 +202,18 @@ class SourceSpider(Spider):
             if not self.crawler.stats.get_value("coopfeed/list_error"):
                 self.crawler.stats.set_value("coopfeed/list_error", reason)
             reason = f"list page: {reason}"
+        key = meta.get("coopfeed_key")
         if not is_web_url(url):  # an address no crawl can fetch (javascript:, data:): recorded, never retried
-            return FailureItem(self.source.name, url[:500], reason, kind)
+            return FailureItem(self.source.name, url[:500], reason, kind, request_key=key)
         canonical = canonical_url(url)
         return FailureItem(self.source.name, canonical, reason, kind, fetch_url=url, list_page=list_page,
                            retry=bool(meta.get("retry")),
-                           item_id=item_id(canonical, self.source.language, is_translation(url)))
+                           item_id=item_id(canonical, self.source.language, is_translation(url)), request_key=key)
 
     def count(self, name: str, value: int = 1) -> None:
-        """Add to the ``coopfeed/<name>`` counter of this crawl's stats."""
-        self.crawler.stats.inc_value(f"coopfeed/{name}", value)
+        """Add to the ``coopfeed/<name>`` counter of this crawl's stats (none when seeding a cluster)."""
+        if getattr(self, "crawler", None) is not None:
+            self.crawler.stats.inc_value(f"coopfeed/{name}", value)
 
 
 def describe_failure(failure: Failure, timeout: float | None) -> tuple[str, str]:
@@ -266,9 +276,10 @@ def _workers(settings) -> int:
 class StoredState:
     """What the store says about a source before its crawl."""
 
-    known: set[str]  # ids of every stored item (any source)
+    known: Container[str]  # ids of every stored item (any source)
     retry_urls: list[str]  # failed article pages due again
     full_listing: bool  # the last crawl did not read the listing to its end
+    refresh: bool = False  # fetch stored articles again (a cluster round seeded with --refresh)
 
 
 def stored_state(db_path: str | None, source: str, include_given_up: bool = False) -> StoredState:

@@ -1,0 +1,487 @@
+"""Crawling with workers on several machines, the worker's side: scrapy-redis with leases and acks.
+
+Every worker (``coopfeed crawl --cluster redis://…``) runs the usual spiders
+with scrapy-redis' scheduler and duplicate filter, so all workers share, per
+source, one request queue and one seen-set kept in Redis across restarts.
+coopfeed adds what a crawl that loses nothing needs:
+
+- **one worker per source at a time** (``ClusterScheduler``): a worker takes a
+  source's lease (renewed while it works, released when it is idle, expiring
+  30 s after a worker died) before it takes the source's requests, and no more
+  leases than its fair share. So a site sees one crawler's concurrency and
+  delay, however many workers run.
+- **requests in flight are kept until done**: a request taken from the queue
+  stays in the source's in-flight hash until the item or failure it gave has
+  reached Redis (``RedisItemPipeline``, one MULTI) or, for a list page, until
+  its callback is done (``InflightMiddleware``). A worker that takes a lease
+  puts back whatever the dead holder left in flight.
+- **items go to Redis, never to SQLite**: ``coopfeed:items`` is read by the
+  one writer, ``coopfeed cluster ingest``.
+- **a Redis outage is waited out**: one line when it goes, one when it is
+  back; requests found meanwhile and items wait in memory.
+
+Keys (``KEYS``): ``coopfeed:q:<source>`` (requests), ``coopfeed:seen:<source>``,
+``coopfeed:inflight:<source>``, ``coopfeed:lease:<source>``,
+``coopfeed:round:<source>`` (set by ``coopfeed cluster seed``),
+``coopfeed:known`` (item ids, kept by the writer), ``coopfeed:items``,
+``coopfeed:worker:<host:pid>`` (heartbeats).
+See https://github.com/rmax/scrapy-redis
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import socket
+import time
+import uuid
+from dataclasses import asdict
+from typing import Any
+
+import redis
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider, NotConfigured
+from scrapy_redis.scheduler import Scheduler
+from twisted.internet import task
+
+from crawler.items import ArticleItem, FailureItem
+
+logger = logging.getLogger(__name__)
+
+PREFIX = "coopfeed"
+LEASE_SECONDS = 30
+HEARTBEAT_SECONDS = 10
+FLUSH_SECONDS = 1.0
+BATCH = 50
+#: Spider counters sent to the writer (the counts of stored articles and failures are the writer's).
+WORKER_COUNTERS = ("coopfeed/links", "coopfeed/list_pages", "coopfeed/list_failed", "coopfeed/known_skipped",
+                   "response_received_count", "httpcache/revalidate")
+WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
+_leases_held: set[str] = set()  # sources whose lease this process holds
+
+
+class Keys:
+    """The Redis keys of the cluster."""
+
+    items = f"{PREFIX}:items"
+    processing = f"{PREFIX}:items:processing"
+    known = f"{PREFIX}:known"
+    workers = f"{PREFIX}:worker:*"
+
+    @staticmethod
+    def of(kind: str, source: str) -> str:
+        return f"{PREFIX}:{kind}:{source}"
+
+    @staticmethod
+    def worker(worker_id: str = WORKER_ID) -> str:
+        return f"{PREFIX}:worker:{worker_id}"
+
+
+def cluster_settings(redis_url: str, exit_when_idle: float | None) -> dict[str, Any]:
+    """The Scrapy settings of a worker: scrapy-redis' scheduler and seen-set, items to Redis."""
+    return {
+        "REDIS_URL": redis_url,
+        "COOPFEED_CLUSTER": redis_url,
+        "COOPFEED_EXIT_WHEN_IDLE": exit_when_idle if exit_when_idle is not None else -1,
+        "SCHEDULER": "crawler.cluster.ClusterScheduler",
+        "SCHEDULER_QUEUE_CLASS": "scrapy_redis.queue.PriorityQueue",
+        "SCHEDULER_QUEUE_KEY": f"{PREFIX}:q:%(spider)s",
+        "SCHEDULER_DUPEFILTER_KEY": f"{PREFIX}:seen:%(spider)s",
+        "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+        "SCHEDULER_PERSIST": True,
+        "ITEM_PIPELINES": {"crawler.cluster.RedisItemPipeline": 300},
+        "EXTENSIONS": {"crawler.extensions.RunRecorder": None, "crawler.cluster.ClusterWorker": 500},
+        "SPIDER_MIDDLEWARES": {"crawler.cluster.InflightMiddleware": 50},
+        "HTTPCACHE_ENABLED": False,  # workers keep no files: the cache would be per machine
+    }
+
+
+def connect(redis_url: str) -> redis.Redis:
+    """A Redis client (connection errors surface at the first command)."""
+    return redis.Redis.from_url(redis_url, socket_timeout=10, socket_connect_timeout=5, health_check_interval=30)
+
+
+class Outage:
+    """Says once per process that Redis is unreachable, and once that it is back."""
+
+    down_since: float | None = None
+
+    @classmethod
+    def failed(cls, error: Exception) -> None:
+        if cls.down_since is None:
+            cls.down_since = time.monotonic()
+            logger.warning("Redis unreachable (%s): waiting for it; nothing is lost meanwhile", error)
+
+    @classmethod
+    def ok(cls) -> None:
+        if cls.down_since is not None:
+            logger.warning("Redis is back after %.0f s: going on", time.monotonic() - cls.down_since)
+            cls.down_since = None
+
+
+class Lease:
+    """One worker per source: a Redis key holding the worker's id, renewed while it works."""
+
+    RENEW = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end return 0"
+    RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0"
+
+    def __init__(self, server: redis.Redis, source: str):
+        self.server = server
+        self.source = source
+        self.key = Keys.of("lease", source)
+        self.held = False
+
+    def acquire(self) -> bool:
+        self.held = bool(self.server.set(self.key, WORKER_ID, nx=True, px=LEASE_SECONDS * 1000))
+        if self.held:
+            _leases_held.add(self.source)
+        return self.held
+
+    def renew(self) -> bool:
+        self.held = bool(self.server.eval(self.RENEW, 1, self.key, WORKER_ID, LEASE_SECONDS * 1000))
+        if not self.held:
+            _leases_held.discard(self.source)
+        return self.held
+
+    def release(self) -> None:
+        if self.held:
+            self.server.eval(self.RELEASE, 1, self.key, WORKER_ID)
+            self.held = False
+            _leases_held.discard(self.source)
+
+
+class ClusterScheduler(Scheduler):
+    """scrapy-redis' Scheduler with a per-source lease, in-flight requests and a Redis outage buffer."""
+
+    def open(self, spider) -> None:
+        super().open(spider)
+        self.lease = Lease(self.server, spider.name)
+        self.inflight_key = Keys.of("inflight", spider.name)
+        self.waiting: list = []  # requests found while Redis was away
+        self.outage = Outage
+        self.checked = 0.0
+
+    def close(self, reason) -> None:
+        try:
+            self.lease.release()
+        except redis.RedisError:
+            pass
+        super().close(reason)
+
+    def enqueue_request(self, request) -> bool:
+        try:
+            self._flush_waiting()
+            queued = super().enqueue_request(request)
+            self._done(request)  # a redirect or retry of an in-flight request: the new one carries it now
+            self.outage.ok()
+            return queued
+        except redis.RedisError as error:
+            self.outage.failed(error)
+            self.waiting.append(request)
+            return True
+
+    def next_request(self):
+        try:
+            self._flush_waiting()
+            if not self._working():
+                return None
+            request = super().next_request()
+            if request is not None:
+                request.meta["coopfeed_key"] = key = uuid.uuid4().hex
+                self.server.hset(self.inflight_key, key, self.queue._encode_request(request))
+            self.outage.ok()
+            return request
+        except redis.RedisError as error:
+            self.outage.failed(error)
+            return None
+
+    def has_pending_requests(self) -> bool:
+        try:
+            return bool(self.waiting) or (self._working() and len(self.queue) > 0)
+        except redis.RedisError as error:
+            self.outage.failed(error)
+            return bool(self.waiting)
+
+    def finished(self, key: str | None) -> None:
+        """A request is done (its outcome is in Redis): out of the in-flight hash."""
+        if key:
+            self.server.hdel(self.inflight_key, key)
+
+    def idle(self) -> None:
+        """Nothing to do here: give the source's lease back (others may take it; the writer sees it)."""
+        if not self.waiting:
+            self.lease.release()
+
+    def _working(self) -> bool:
+        """Whether this worker holds the source's lease (taking or renewing it at most once a second)."""
+        now = time.monotonic()
+        if now - self.checked < 1.0:
+            return self.lease.held
+        self.checked = now
+        if self.lease.held:
+            return self._keep()
+        if len(self.queue) == 0 and self.server.hlen(self.inflight_key) == 0:
+            return False
+        if len(_leases_held) >= self._fair_share() or not self.lease.acquire():
+            return False
+        self._recover()
+        return True
+
+    def _keep(self) -> bool:
+        """Renew the lease; past the fair share (workers that started later), take no more requests of
+        this source and hand the lease over once none is in flight, so that no request runs twice."""
+        if not self.lease.renew():
+            return False
+        share = self._fair_share()
+        if self.spider.name not in sorted(_leases_held)[share:]:
+            return True
+        if self.server.hlen(self.inflight_key) == 0:
+            self.lease.release()
+            logger.info("%s: handed over to another worker (fair share: %d sources each)", self.spider.name, share)
+        return False
+
+    def _fair_share(self) -> int:
+        """Leases one worker may hold: the sources with work (queued or in flight), shared among the live
+        workers."""
+        busy = {key.split(b":", 2)[2] for pattern in (f"{PREFIX}:q:*", f"{PREFIX}:inflight:*")
+                for key in self.server.scan_iter(pattern, count=1000)}
+        workers = max(1, sum(1 for key in self.server.scan_iter(Keys.workers, count=1000)))
+        return max(1, math.ceil(len(busy) / workers))
+
+    def _recover(self) -> None:
+        """Put back the requests a worker that held the lease before left in flight."""
+        for key, encoded in self.server.hgetall(self.inflight_key).items():
+            self.queue.push(self.queue._decode_request(encoded))
+            self.server.hdel(self.inflight_key, key)
+            logger.info("%s: a request left in flight by a stopped worker is queued again", self.spider.name)
+
+    def _flush_waiting(self) -> None:
+        while self.waiting:
+            request = self.waiting[0]
+            super().enqueue_request(request)
+            self.waiting.pop(0)
+
+    def _done(self, request) -> None:
+        self.finished(request.meta.pop("coopfeed_key", None))
+
+
+class InflightMiddleware:
+    """Spider middleware: a list page is done when its callback is (its requests are queued by then);
+    an article page when its item reaches Redis (the pipeline acks it)."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        if not crawler.settings.get("COOPFEED_CLUSTER"):
+            raise NotConfigured("not a cluster worker")
+        return cls(crawler)
+
+    async def process_spider_output(self, response, result, spider=None):
+        key = response.meta.get("coopfeed_key")
+        handed_on = False
+        async for output in result:
+            handed_on = handed_on or getattr(output, "request_key", None) == key
+            yield output
+        if key and not handed_on:
+            self.crawler.engine.scheduler.finished(key)
+
+
+class RedisItemPipeline:
+    """Items to ``coopfeed:items`` as JSON, in batches; each batch acks its requests in the same MULTI."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.server = connect(crawler.settings.get("REDIS_URL"))
+        self.pending: list[dict] = []
+        self.outage = Outage
+        self.timer = task.LoopingCall(self.flush)
+        self.rounds = RoundCache(self.server)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        from crawler.pipelines import redirect_loop_item, spider_error_item
+
+        pipeline = cls(crawler)
+        crawler.signals.connect(lambda failure, response, spider: pipeline.process_item(
+            spider_error_item(failure, response, spider)), signal=signals.spider_error, weak=False)
+        crawler.signals.connect(lambda request, spider: pipeline.process_item(redirect_loop_item(request, spider)),
+                                signal=signals.request_dropped, weak=False)
+        return pipeline
+
+    def open_spider(self, spider=None) -> None:
+        self.timer.start(FLUSH_SECONDS, now=False)
+
+    def close_spider(self, spider=None) -> None:
+        if self.timer.running:
+            self.timer.stop()
+        while self.pending and not self.flush():
+            time.sleep(2)  # Redis is away: the items wait for it rather than be lost
+
+    def process_item(self, item):
+        if isinstance(item, (ArticleItem, FailureItem)):
+            self.pending.append(message(item, self.rounds.current(item.source)))
+            if len(self.pending) >= BATCH:
+                self.flush()
+        return item
+
+    def send_counters(self, source: str, counters: dict) -> None:
+        """The spider's own counters since the last time (links, list pages…) for the writer's run record."""
+        if counters:
+            self.pending.append({"id": uuid.uuid4().hex, "type": "counters", "source": source,
+                                 "round": self.rounds.current(source), "counters": counters})
+        self.flush()
+
+    def flush(self) -> bool:
+        """Push the pending messages and ack their requests in one MULTI; False when Redis is away."""
+        if not self.pending:
+            return True
+        batch = self.pending
+        try:
+            pipe = self.server.pipeline(transaction=True)
+            pipe.rpush(Keys.items, *(json.dumps(m, ensure_ascii=False) for m in batch))
+            for m in batch:
+                if m.get("request_key"):
+                    pipe.hdel(Keys.of("inflight", m["source"]), m["request_key"])
+            pipe.execute()
+        except redis.RedisError as error:
+            self.outage.failed(error)
+            return False
+        self.outage.ok()
+        self.pending = self.pending[len(batch):]
+        return True
+
+
+class RoundCache:
+    """The round of each source (``coopfeed:round:<source>``), read at most every 2 s."""
+
+    def __init__(self, server: redis.Redis):
+        self.server = server
+        self.cached: dict[str, tuple[float, str]] = {}
+
+    def current(self, source: str) -> str:
+        seen = self.cached.get(source)
+        if seen and time.monotonic() - seen[0] < 2.0:
+            return seen[1]
+        try:
+            round_id = (self.server.hget(Keys.of("round", source), "id") or b"").decode()
+        except redis.RedisError:
+            return seen[1] if seen else ""
+        self.cached[source] = (time.monotonic(), round_id)
+        return round_id
+
+
+class ClusterWorker:
+    """Heartbeat, counters to the writer, and the idle rule: run until stopped, or exit once every queue
+    of the worker's sources, their in-flight requests and the item list were empty ``exit_when_idle`` s."""
+
+    def __init__(self, crawler, exit_when_idle: float | None):
+        self.crawler = crawler
+        self.exit_when_idle = exit_when_idle
+        self.server = connect(crawler.settings.get("REDIS_URL"))
+        self.idle_since: float | None = None
+        self.sent: dict[str, int] = {}
+        self.heartbeat = task.LoopingCall(self.beat)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        if not crawler.settings.get("COOPFEED_CLUSTER"):
+            raise NotConfigured("not a cluster worker")
+        idle = crawler.settings.getfloat("COOPFEED_EXIT_WHEN_IDLE")
+        worker = cls(crawler, idle if idle >= 0 else None)
+        crawler.signals.connect(worker.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(worker.spider_idle, signal=signals.spider_idle)
+        crawler.signals.connect(worker.spider_closed, signal=signals.spider_closed)
+        return worker
+
+    def spider_opened(self, spider) -> None:
+        self.heartbeat.start(HEARTBEAT_SECONDS, now=True)
+
+    def spider_closed(self, spider, reason: str) -> None:
+        if self.heartbeat.running:
+            self.heartbeat.stop()
+        self.send_counters(spider)
+
+    def beat(self) -> None:
+        try:
+            self.server.set(Keys.worker(), str(time.time()), ex=HEARTBEAT_SECONDS * 6)
+        except redis.RedisError:
+            pass  # the scheduler and the pipeline say it once
+
+    def spider_idle(self, spider) -> None:
+        self.send_counters(spider)
+        scheduler = self.crawler.engine.scheduler
+        if self._pipeline().pending or not self._quiet(spider.name):
+            self.idle_since = None
+            raise DontCloseSpider
+        scheduler.idle()
+        now = time.monotonic()
+        self.idle_since = self.idle_since or now
+        if self.exit_when_idle is None or now - self.idle_since < self.exit_when_idle:
+            raise DontCloseSpider
+
+    def send_counters(self, spider) -> None:
+        """The counters' growth since the last time, as one message."""
+        stats = self.crawler.stats.get_stats()
+        delta = {key: stats.get(key, 0) - self.sent.get(key, 0) for key in WORKER_COUNTERS
+                 if stats.get(key, 0) != self.sent.get(key, 0)}
+        if delta and stats.get("coopfeed/list_error"):
+            delta["coopfeed/list_error"] = stats["coopfeed/list_error"]
+        self.sent = {key: stats.get(key, 0) for key in WORKER_COUNTERS}
+        self._pipeline().send_counters(spider.name, delta)
+
+    def _pipeline(self) -> RedisItemPipeline:
+        return next(p for p in self.crawler.engine.scraper.itemproc.middlewares if isinstance(p, RedisItemPipeline))
+
+    def _quiet(self, source: str) -> bool:
+        """No request of the source queued or in flight (anywhere), and no item waiting for the writer."""
+        try:
+            pipe = self.server.pipeline()
+            pipe.zcard(Keys.of("q", source)).hlen(Keys.of("inflight", source)).llen(Keys.items)
+            queued, inflight, items = pipe.execute()
+        except redis.RedisError:
+            return False
+        return queued == 0 and inflight == 0 and items == 0
+
+
+def message(item: ArticleItem | FailureItem, round_id: str) -> dict:
+    """An item as the JSON message the writer reads."""
+    kind = "article" if isinstance(item, ArticleItem) else "failure"
+    data = asdict(item)
+    return {"id": uuid.uuid4().hex, "type": kind, "source": item.source, "round": round_id,
+            "request_key": data.pop("request_key", None), "item": data}
+
+
+def item_from(message_: dict) -> ArticleItem | FailureItem:
+    """The item a message carries."""
+    cls = ArticleItem if message_["type"] == "article" else FailureItem
+    return cls(**message_["item"])
+
+
+class RedisKnownIds:
+    """The ids of stored items as the writer keeps them in ``coopfeed:known`` (a set-like, for ``in``)."""
+
+    def __init__(self, server: redis.Redis):
+        self.server = server
+
+    def __contains__(self, item_id: object) -> bool:
+        try:
+            return bool(self.server.sismember(Keys.known, str(item_id)))
+        except redis.RedisError:
+            return False  # fetched once more: the writer stores it once
+
+
+def round_state(redis_url: str, source: str):
+    """A worker's view of its source: stored ids from Redis, the round's listing and refresh flags."""
+    from crawler.spiders.base import StoredState
+
+    server = connect(redis_url)
+    try:
+        current = {key.decode(): value.decode() for key, value in server.hgetall(Keys.of("round", source)).items()}
+    except redis.RedisError:
+        current = {}
+    return StoredState(known=RedisKnownIds(server), retry_urls=[], full_listing=current.get("full") == "1",
+                       refresh=current.get("refresh") == "1")

@@ -1,0 +1,156 @@
+"""A crawl shared by workers (scrapy-redis) and one writer, against a real redis-server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections import Counter
+
+import pytest
+
+from bench.harness import RedisServer
+from conftest import ROOT, Site, run_coopfeed
+
+ARTICLE_RE = re.compile(r"/art/|/wttimes/20|t20\d{6}_")
+
+
+def content(db_path) -> set[tuple[str, str]]:
+    with sqlite3.connect(db_path) as conn:
+        return set(conn.execute("select id, content_hash from items"))
+
+
+def coopfeed(*args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "coopfeed", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+def wait(processes: list[subprocess.Popen], timeout: float = 240) -> list[tuple[int, str, str]]:
+    return [(p.wait(timeout=timeout), *p.communicate()) for p in processes]
+
+
+def stored(db_path) -> int:
+    try:
+        with sqlite3.connect(db_path) as conn:
+            return conn.execute("select count(*) from items").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The replica with 500 generated articles per portal, and what one process stores from it."""
+    served = Site(tmp_path_factory.mktemp("cluster"), synthetic=500)
+    served.config.write_text(served.config.read_text().replace("[scrapy]", "[scrapy]\nCONCURRENT_REQUESTS_PER_DOMAIN = 2"))
+    assert served.crawl().returncode == 0
+    served.expected = content(served.db)
+    yield served
+    served.stop()
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    with RedisServer(tmp_path / "redis") as server:
+        yield server
+
+
+def cluster(site, redis_server, db, workers: int = 3):
+    """Seed, then the workers and the writer (all exit once idle)."""
+    seeded = run_coopfeed("cluster", "seed", "--config", str(site.config), "--cluster", redis_server.url)
+    assert seeded.returncode == 0, seeded.stderr
+    crawlers = [coopfeed("crawl", "--config", str(site.config), "--cluster", redis_server.url,
+                         "--exit-when-idle", "10") for _ in range(workers)]
+    writer = coopfeed("cluster", "ingest", "--config", str(site.config), "--cluster", redis_server.url,
+                      "--db", str(db), "--exit-when-idle", "15")
+    return crawlers, writer
+
+
+def test_three_workers_and_one_writer_store_what_one_process_stores_each_page_fetched_once(site, redis_server,
+                                                                                             tmp_path):
+    site.server.requests.clear()
+    site.server.most_at_once.clear()
+    site.server.latency = 0.02  # requests overlap: the politeness check below means something
+    try:
+        crawlers, writer = cluster(site, redis_server, tmp_path / "cluster.db")
+        results = wait([*crawlers, writer])
+    finally:
+        site.server.latency = 0.0
+    for code, _, stderr in results:
+        assert code == 0 and "Traceback" not in stderr, stderr
+    assert content(tmp_path / "cluster.db") == site.expected
+    fetched = Counter(target for method, target, _ in site.server.requests if ARTICLE_RE.search(target))
+    assert len(fetched) == len(site.expected) and set(fetched.values()) == {1}  # every article once
+    portals = {"zj", "sx", "wttimes", "xznmx"}
+    assert all(site.server.most_at_once.get(portal, 0) <= 2 for portal in portals), site.server.most_at_once
+    runs = list(sqlite3.connect(tmp_path / "cluster.db").execute(
+        "select source, status, new from crawl_runs order by source"))
+    assert [(source, status) for source, status, _ in runs] == [
+        (name, "finished") for name in sorted(["zj_news", "sx_hotnews", "wttimes", "xznmx", "xznmx_en"])]
+    assert sum(new for _, _, new in runs) == len(site.expected)
+    status = run_coopfeed("status", "--db", str(tmp_path / "cluster.db"))
+    assert status.returncode == 0 and status.stdout.count(": ok;") == 5
+
+
+def test_a_worker_killed_mid_crawl_and_started_again_loses_nothing(site, redis_server, tmp_path):
+    db = tmp_path / "cluster.db"
+    crawlers, writer = cluster(site, redis_server, db, workers=2)
+    deadline = time.monotonic() + 120
+    while stored(db) < 300 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    crawlers[0].send_signal(signal.SIGKILL)
+    crawlers[0].wait()
+    again = coopfeed("crawl", "--config", str(site.config), "--cluster", redis_server.url, "--exit-when-idle", "10")
+    for code, _, stderr in wait([crawlers[1], again, writer]):
+        assert code == 0, stderr
+    assert content(db) == site.expected
+
+
+def test_the_writer_killed_mid_ingest_and_started_again_loses_and_repeats_nothing(site, redis_server, tmp_path):
+    db = tmp_path / "cluster.db"
+    crawlers, writer = cluster(site, redis_server, db, workers=2)
+    deadline = time.monotonic() + 120
+    while stored(db) < 500 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    writer.send_signal(signal.SIGKILL)
+    writer.wait()
+    again = coopfeed("cluster", "ingest", "--config", str(site.config), "--cluster", redis_server.url,
+                     "--db", str(db), "--exit-when-idle", "15")
+    for code, _, stderr in wait([*crawlers, again]):
+        assert code == 0, stderr
+    assert content(db) == site.expected
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("select count(*), count(distinct id) from ingested").fetchone()[0] == \
+            conn.execute("select count(distinct id) from ingested").fetchone()[0]
+        assert conn.execute("select count(*) from failures").fetchone()[0] == 0
+        news = conn.execute("select sum(new) from crawl_runs where status = 'finished'").fetchone()[0]
+    assert news <= len(site.expected)
+
+
+def test_redis_stopped_and_started_again_is_one_line_each_and_the_crawl_goes_on(site, redis_server, tmp_path):
+    db = tmp_path / "cluster.db"
+    crawlers, writer = cluster(site, redis_server, db, workers=2)
+    deadline = time.monotonic() + 120
+    while stored(db) < 300 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    redis_server.stop()
+    time.sleep(4)
+    redis_server.start()
+    results = wait([*crawlers, writer])
+    for code, _, stderr in results:
+        assert code == 0, stderr
+        assert stderr.count("Redis unreachable") <= 1 and "Traceback" not in stderr
+    assert sum("Redis unreachable" in stderr for _, _, stderr in results) >= 2
+    assert all(stderr.count("Redis is back") == stderr.count("Redis unreachable") for _, _, stderr in results)
+    assert content(db) == site.expected
+
+
+def test_cluster_commands_without_redis_are_one_line(site, tmp_path):
+    for args in (["cluster", "seed"], ["cluster", "status"]):
+        result = run_coopfeed(*args, "--config", str(site.config), "--cluster", "redis://127.0.0.1:9/0")
+        assert result.returncode == 1 and result.stderr.count("\n") == 1 and "Redis unreachable" in result.stderr
+    result = run_coopfeed("cluster", "status", "--config", str(site.config))
+    assert result.returncode == 1 and "no Redis address" in result.stderr
