@@ -55,7 +55,8 @@ def detect_profile(html: str, url: str = "") -> str:
 def extract(page: str | bytes, url: str, *, profile: str = "auto", timezone: str = "Asia/Shanghai",
             language: str | None = None, selectors: dict | None = None,
             content_type: str | None = None) -> Article:
-    """Extract the article of one page; raises ExtractionError when it has no body or no title."""
+    """Extract the article of one page; raises ExtractionError when it has no body, or no title
+    on a portal profile (the generic path returns ``title=None`` with a "title: …" problem)."""
     html = decode_page(page, content_type)
     guessed = profile == "auto"
     if guessed:
@@ -64,9 +65,10 @@ def extract(page: str | bytes, url: str, *, profile: str = "auto", timezone: str
         raise ConfigError(f"unknown profile {profile!r} (expected auto or one of {', '.join(PROFILES)})")
     parsed = Page(html, url, Options(timezone=timezone, language=language, selectors=selectors or {}))
     found = PROFILES[profile](parsed)
+    from_generic = profile == "generic"
     if guessed and found.body is None and _weakly_recognised(profile, html):
-        found = with_generic_body(found, generic.extract(parsed))
-    return assemble(parsed, found)
+        found, from_generic = with_generic_body(found, generic.extract(parsed)), True
+    return assemble(parsed, found, title_required=not from_generic)
 
 
 def _weakly_recognised(profile: str, html: str) -> bool:
