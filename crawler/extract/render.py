@@ -20,8 +20,9 @@ BLOCK_TAGS = {
     "figcaption", "center", "address", "hr", "form", "fieldset", "details", "summary",
 }
 SKIP_TAGS = {"script", "style", "noscript", "template", "head", "title"}
-#: Control characters (all but \t \n \r, which are whitespace) and zero-width characters.
-CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200d\u2060\ufeff\ufffe\uffff]")
+#: Control characters (all but \t \n \r, which are whitespace), zero-width characters and the soft
+#: hyphen: text shows none of them, and a soft hyphen splits a word for search ("Bar\u00adba\u00adres\u00adco").
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\xad\u200b-\u200d\u2060\ufeff\ufffe\uffff]")
 SPACE_RE = re.compile(r"[ \t\r\n\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
 
 
