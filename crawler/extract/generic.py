@@ -83,12 +83,18 @@ def _author(page: Page) -> str | None:
         return None
 
 
-def _run(page: Page):
+def body(page: Page, favor_precision: bool = False):
+    """trafilatura's body of the page (in its precision mode if asked) as an HTML element, or None."""
+    return _body(_run(page, favor_precision=favor_precision))
+
+
+def _run(page: Page, favor_precision: bool = False):
     """trafilatura's extraction, comments excluded; None when it finds nothing (or fails on odd input)."""
     # trafilatura parses the text itself (scores better than our tree) unless selectors removed parts
     source = copy.deepcopy(page.root) if page.selectors.get("remove") else page.html
     try:
-        return trafilatura.bare_extraction(source, url=page.canonical, include_comments=False)
+        return trafilatura.bare_extraction(source, url=page.canonical, include_comments=False,
+                                           favor_precision=favor_precision)
     except Exception:  # third-party code on arbitrary input: no article rather than a crash
         logger.debug("trafilatura failed on %s", page.url, exc_info=True)
         return None
