@@ -124,13 +124,27 @@ def by_profile(pages: list[BenchPage]) -> dict:
 def print_table(name: str, data: Path, count: int, results: dict[str, dict]) -> None:
     """One set's results as a plain table."""
     print(f"\n{name}: {count} pages from {data / name}; ± is the bootstrap standard deviation (1000 resamples)")
-    print(f"{'extractor':18} {'F1':>13} {'precision':>13} {'recall':>13} {'exact':>6} {'s/page':>7} "
+    print(f"{'extractor':18} {'F1':>14} {'precision':>14} {'recall':>14} {'exact':>6} {'s/page':>7} "
           f"{'ratio':>5} {'empty':>5}")
     for extractor, r in results.items():
         exact = f"{r['exact']:6.3f}" if "exact" in r else f"{'-':>6}"
-        print(f"{extractor:18} {r['f1']:.3f} ± {r['f1_std']:.3f} {r['precision']:.3f} ± {r['precision_std']:.3f} "
-              f"{r['recall']:.3f} ± {r['recall_std']:.3f} {exact} {r['seconds_per_page']:7.4f} "
+        print(f"{extractor:18} {r['f1']:.4f} ± {r['f1_std']:.3f} {r['precision']:.4f} ± {r['precision_std']:.3f} "
+              f"{r['recall']:.4f} ± {r['recall_std']:.3f} {exact} {r['seconds_per_page']:7.4f} "
               f"{r.get('time_ratio', 0):5.2f} {len(r['empty_where_ref']):5}")
+    print("s/page: mean seconds of the extraction call; ratio: to trafilatura's; empty: pages with no text "
+          "where trafilatura has some")
+
+
+def _available(name: str) -> bool:
+    """readability-lxml is optional (the ``bench`` extra): without it the others still run."""
+    if name != "readability-lxml":
+        return True
+    try:
+        import readability  # noqa: F401
+    except ImportError:
+        print("bench: readability-lxml is not installed (pip install readability-lxml): left out", file=sys.stderr)
+        return False
+    return True
 
 
 def main() -> None:
@@ -147,7 +161,7 @@ def main() -> None:
         data = find_data(args.data)
     except DataNotFound as exc:
         sys.exit(f"bench: {exc}")
-    chosen = {name: EXTRACTORS[name] for name in args.extractor or EXTRACTORS}
+    chosen = {name: EXTRACTORS[name] for name in args.extractor or EXTRACTORS if _available(name)}
     report, saved = {}, {}
     for name in args.set or SETS:
         pages = load_set(data, name)
