@@ -123,7 +123,8 @@ def by_profile(pages: list[BenchPage]) -> dict:
 
 def print_table(name: str, data: Path, count: int, results: dict[str, dict]) -> None:
     """One set's results as a plain table."""
-    print(f"\n{name}: {count} pages from {data / name}; ± is the bootstrap standard deviation (1000 resamples)")
+    where = "the portal replica of this checkout" if name == "replica" else data / name
+    print(f"\n{name}: {count} pages from {where}; ± is the bootstrap standard deviation (1000 resamples)")
     print(f"{'extractor':18} {'F1':>14} {'precision':>14} {'recall':>14} {'exact':>6} {'s/page':>7} "
           f"{'ratio':>5} {'empty':>5}")
     for extractor, r in results.items():
@@ -150,7 +151,8 @@ def _available(name: str) -> bool:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, help="the shared/extraction folder (default: found from the checkout)")
-    parser.add_argument("--set", choices=SETS, action="append", help="score only this set (repeatable)")
+    parser.add_argument("--set", choices=SETS + ("replica",), action="append",
+                        help="score only this set (repeatable); replica: the portal replica's pages")
     parser.add_argument("--extractor", choices=list(EXTRACTORS), action="append", help="run only this extractor")
     parser.add_argument("--json", action="store_true", help="print JSON instead of tables")
     parser.add_argument("--save", type=Path, help="also write every page's output and seconds to this JSON file")

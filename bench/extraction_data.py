@@ -4,7 +4,9 @@
 ``trafilatura-eval/`` (990 pages, snippets the text must and must not hold);
 their layout is described in ``shared/extraction/README.md``. The data folder
 is ``--data``, else ``$COOPFEED_EXTRACTION_DATA``, else the first
-``shared/extraction`` found from the checkout upwards.
+``shared/extraction`` found from the checkout upwards. ``replica`` is not
+shared data: the article pages of the project's own portal replica (Chinese
+and English, their text known), where the portal rules can be seen at work.
 """
 
 from __future__ import annotations
@@ -58,9 +60,25 @@ def _checked(data: Path) -> Path:
 
 def load_set(data: Path, name: str) -> list[BenchPage]:
     """Every page of one set, in id order (none when the set is not in ``data``)."""
+    if name == "replica":
+        return _replica()
     if not (data / name).is_dir():
         return []
     return _scrapinghub(data / name) if name == "scrapinghub" else _trafilatura_eval(data / name)
+
+
+def _replica(base_url: str = "http://127.0.0.1:8000") -> list[BenchPage]:
+    """The replica's article pages as served (GBK pages as their bytes), each with its true text."""
+    from replica.site import Replica
+    from replica.truth import expected_articles
+
+    replica = Replica()
+    pages = []
+    for row in expected_articles(replica, base_url):
+        path, _, query = row["fetch_url"][len(base_url):].partition("?")
+        response = replica.handle("GET", path, query, "", {}, base_url)
+        pages.append(BenchPage("replica", row["key"], row["fetch_url"], response.body, row["text"]))
+    return pages
 
 
 def _scrapinghub(folder: Path) -> list[BenchPage]:

@@ -6,9 +6,10 @@ it, on scrapinghub (where the news rules were written: the development set)
 and on trafilatura-eval (the confirmation set), and the pages whose text it
 changes. Rules once used and dropped (``DROPPED``) are measured by adding them
 back. ``--ensembles`` also scores ways of combining extractors where they
-disagree (trafilatura's precision mode, readability-lxml) against generic.
+disagree (trafilatura's precision mode, readability-lxml) against generic;
+``--replica`` adds the replica's portal pages (generic profile on them).
 
-    python bench/extraction_rules.py [--data DIR] [--ensembles]
+    python bench/extraction_rules.py [--data DIR] [--ensembles] [--replica]
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ DROPPED: dict[str, str] = {
     "advertisement": r"^(?:advertisement|advertising|sponsored content|广告)$",
 }
 DEV, CONFIRM = "scrapinghub", "trafilatura-eval"
+METADATA_RULES = ("toolbar", "source line", "date line", "info line")
 
 
 class Corpus:
@@ -104,6 +106,10 @@ def rule_effects(corpora: dict[str, Corpus]) -> list[dict]:
         rules = {k: v for k, v in clean.LINE_RULES.items() if k != name}
         with patched(clean, "LINE_RULES", rules):
             rows.append(_row(name, groups.get(name, "metadata"), corpora, base, fired))
+    for group, names in (("portal (all)", clean.PORTAL_LINES), ("metadata (all)", METADATA_RULES)):
+        rules = {k: v for k, v in clean.LINE_RULES.items() if k not in names}
+        with patched(clean, "LINE_RULES", rules):
+            rows.append(_row(group, "group", corpora, base, None))
     for name, pattern in DROPPED.items():
         rules = {**clean.LINE_RULES, name: re.compile(pattern, re.I).match}
         with patched(clean, "LINE_RULES", rules):
@@ -250,10 +256,13 @@ ENSEMBLES: dict[str, Callable[[Corpus, list[str]], list[str]]] = {
 
 def markdown(rows: list[dict]) -> str:
     """The rows as the table of bench/README.md."""
-    lines = [f"| rule | group | ΔF1 {DEV} (dev) | ΔF1 {CONFIRM} (confirm) | pages changed (dev / confirm) |",
-             "| --- | --- | --- | --- | --- |"]
+    replica = any("replica" in r for r in rows)
+    extra = (" ΔF1 replica |", " --- |") if replica else ("", "")
+    lines = [f"| rule | group | ΔF1 {DEV} (dev) | ΔF1 {CONFIRM} (confirm) |{extra[0]} pages changed (dev / confirm) |",
+             f"| --- | --- | --- | --- |{extra[1]} --- |"]
     for r in rows:
-        lines.append(f"| {r['rule']} | {r['group']} | {r.get(DEV, 0):+.5f} | {r.get(CONFIRM, 0):+.5f} | "
+        cell = f" {r.get('replica', 0):+.5f} |" if replica else ""
+        lines.append(f"| {r['rule']} | {r['group']} | {r.get(DEV, 0):+.5f} | {r.get(CONFIRM, 0):+.5f} |{cell} "
                      f"{r.get(DEV + ' pages', 0)} / {r.get(CONFIRM + ' pages', 0)} |")
     return "\n".join(lines)
 
@@ -262,12 +271,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, help="the shared/extraction folder (default: found from the checkout)")
     parser.add_argument("--ensembles", action="store_true", help="also score combinations of extractors")
+    parser.add_argument("--replica", action="store_true", help="also measure on the replica's portal pages")
     args = parser.parse_args()
     try:
         data = find_data(args.data)
     except DataNotFound as exc:
         sys.exit(f"bench: {exc}")
-    corpora = {name: Corpus(load_set(data, name)) for name in SETS}
+    corpora = {name: Corpus(load_set(data, name)) for name in SETS + (("replica",) if args.replica else ())}
     print("F1 of generic: " + ", ".join(f"{n} {c.f1(c.texts()):.5f}" for n, c in corpora.items()))
     rows = rule_effects(corpora) + step_effects(corpora)
     if args.ensembles:

@@ -1,11 +1,13 @@
 """Portal boilerplate: what to drop from an article body, in English and Chinese.
 
 Two layers: elements dropped by CSS selector (share bars, print links,
-comment forms, footers…), then whole lines that still match a boilerplate
-rule (every boilerplate line of ../shared/seeds and portals.md §3.3). A rule
-matches a whole short line, never a sentence that merely mentions an
-address or a source. Source and editor lines are metadata: ``origin_of`` and
-``editor_of`` read them before they are dropped.
+comment forms, footers…), then whole lines that still match a named rule of
+``LINE_RULES``: the portal rules (every boilerplate line of ../shared/seeds
+and portals.md §3.3), the news-site rules that held on a set they were not
+written on (bench/README.md, "Extraction quality"), toolbars and metadata
+lines. A rule matches a whole short line, never a sentence that merely
+mentions an address or a source. Source and editor lines are metadata:
+``origin_of`` and ``editor_of`` read them before they are dropped.
 """
 
 from __future__ import annotations
