@@ -14,6 +14,7 @@ on each page, in a rotating order, so the machine's load falls on all alike.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import sys
 import time
@@ -140,9 +141,7 @@ def _available(name: str) -> bool:
     """readability-lxml is optional (the ``bench`` extra): without it the others still run."""
     if name != "readability-lxml":
         return True
-    try:
-        import readability  # noqa: F401
-    except ImportError:
+    if importlib.util.find_spec("readability") is None:
         print("bench: readability-lxml is not installed (pip install readability-lxml): left out", file=sys.stderr)
         return False
     return True

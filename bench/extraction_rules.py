@@ -30,13 +30,18 @@ from extraction_metrics import TOKEN_RE, aggregate, page_scores  # noqa: E402
 #: Rules of the news group that failed the protocol (no gain on trafilatura-eval, or one page only).
 DROPPED: dict[str, str] = {
     "click here": r"^click here\b.{0,150}$",
-    "newsletter sign-up": r"^(?:sign up|subscribe)\b.{0,150}\b(?:newsletters?|inbox|updates|channel|alerts)\b.{0,80}$",
-    "follow us on": r"^follow\s+(?!up\b).{0,60}\bon (?:twitter|facebook|instagram|youtube|linkedin|weibo|wechat)\b.{0,120}$",
+    "newsletter sign-up": r"^(?:sign up|subscribe)\b.{0,150}\b(?:newsletters?|inbox|updates|channel|alerts)\b"
+                          r".{0,80}$",
+    "follow us on": r"^follow\s+(?!up\b).{0,60}\bon (?:twitter|facebook|instagram|youtube|linkedin|weibo|wechat)\b"
+                    r".{0,120}$",
     "like this story": r"^like this (?:story|article)\?.{0,80}$",
-    "subscribe + newsletter": r"^(?=.{0,200}$)(?=.*\b(?:subscribe|sign up|sign-up)\b)(?=.*\b(?:newsletters?|inbox)\b).*$",
+    "subscribe + newsletter": r"^(?=.{0,200}$)(?=.*\b(?:subscribe|sign up|sign-up)\b)"
+                              r"(?=.*\b(?:newsletters?|inbox)\b).*$",
     "thanks for signing up": r"^thanks? (?:you )?for (?:signing up|subscribing)\b.{0,40}$",
-    "updated at time": r"^(?:updated|posted|published)(?: at| on)?\s*\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,4})?\.?$",
-    "listen/download link": r"^(?:listen|download|watch|subscribe|itunes|podcast|video)(?: \w+){0,2}\s*[:：]\s*https?://\S+$",
+    "updated at time": r"^(?:updated|posted|published)(?: at| on)?\s*\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?"
+                       r"\s*(?:[A-Z]{2,4})?\.?$",
+    "listen/download link": r"^(?:listen|download|watch|subscribe|itunes|podcast|video)(?: \w+){0,2}"
+                            r"\s*[:：]\s*https?://\S+$",
     "write to … at": r"^write to .{1,60} at \S+@\S+\.\w+$",
     "advertisement": r"^(?:advertisement|advertising|sponsored content|广告)$",
 }

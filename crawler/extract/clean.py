@@ -47,8 +47,8 @@ PORTAL_LINES = {name: re.compile(pattern, re.I) for name, pattern in (
     ("breadcrumb trail", rf"^(?:home|homepage|首页|主页|网站首页)\s*{_ARROW}\s*\S.{{0,100}}$"),
     ("eye care", r"^eyesight protection\s*[:：]?.{0,40}$"),
     ("accessibility", r"^(?:护眼模式|无障碍(?:阅读|浏览)?|长者模式|关怀版|适老化|读屏专用)\s*[:：]?.{0,30}$"),
-    ("comment label", r"^(?:leave (?:a )?(?:comment|reply)|post (?:a )?comment|cancel reply|add (?:a )?comment|comments?"
-                      r"|\d+ comments?|no comments(?: yet)?|发表评论|我要评论|网友评论)\s*[:：]?$"),
+    ("comment label", r"^(?:leave (?:a )?(?:comment|reply)|post (?:a )?comment|cancel reply|add (?:a )?comment"
+                      r"|comments?|\d+ comments?|no comments(?: yet)?|发表评论|我要评论|网友评论)\s*[:：]?$"),
     ("comment form", r"^your email address will not be published\b.{0,80}$"),
     ("required fields", r"^required fields are marked\s*\*?$"),
     # editor lines (also read as metadata by editor_of)
