@@ -16,6 +16,7 @@ import re
 
 from coopfeed.errors import ConfigError
 from crawler.extract import generic, hanweb, trs, wordpress
+from crawler.extract.agree import confirmed
 from crawler.extract.article import Article
 from crawler.extract.decode import decode_page
 from crawler.extract.page import Found, Options, Page, assemble
@@ -55,7 +56,8 @@ def detect_profile(html: str, url: str = "") -> str:
 def extract(page: str | bytes, url: str, *, profile: str = "auto", timezone: str = "Asia/Shanghai",
             language: str | None = None, selectors: dict | None = None,
             content_type: str | None = None) -> Article:
-    """Extract the article of one page; raises ExtractionError when it has no body or no title."""
+    """Extract the article of one page; raises ExtractionError when it has no body, or no title
+    on a portal profile (the generic path returns ``title=None`` with a "title: …" problem)."""
     html = decode_page(page, content_type)
     guessed = profile == "auto"
     if guessed:
@@ -64,9 +66,20 @@ def extract(page: str | bytes, url: str, *, profile: str = "auto", timezone: str
         raise ConfigError(f"unknown profile {profile!r} (expected auto or one of {', '.join(PROFILES)})")
     parsed = Page(html, url, Options(timezone=timezone, language=language, selectors=selectors or {}))
     found = PROFILES[profile](parsed)
-    if guessed and found.body is None and _weakly_recognised(profile, html):
-        found = with_generic_body(found, generic.extract(parsed))
-    return assemble(parsed, found)
+    from_generic = profile == "generic"
+    if guessed and _weakly_recognised(profile, html):
+        found, from_generic = _confirmed_or_generic(parsed, found)
+    return assemble(parsed, found, title_required=not from_generic)
+
+
+def _confirmed_or_generic(parsed: Page, found: Found) -> tuple[Found, bool]:
+    """A guessed profile's findings if trafilatura confirms its body (``agree.confirmed``), else
+    the generic body with the profile's metadata; and whether the body is the generic one."""
+    fallback = generic.extract(parsed)
+    if fallback.body is None or confirmed(found.body, fallback.body,
+                                          lambda: generic.body(parsed, favor_precision=True)):
+        return found, False
+    return with_generic_body(found, fallback), True
 
 
 def _weakly_recognised(profile: str, html: str) -> bool:
@@ -80,8 +93,9 @@ def _weakly_recognised(profile: str, html: str) -> bool:
 
 
 def with_generic_body(found: Found, fallback: Found) -> Found:
-    """A guessed profile that found no body (a theme it does not know): the generic body,
-    with the profile's own title, dates and metadata first."""
+    """A guessed profile whose body trafilatura does not confirm (a theme it does not know, an
+    excerpt or widget in its container): the generic body, with the profile's own title, dates
+    and metadata first."""
     return Found(title=found.title or fallback.title, body=fallback.body, dates=found.dates + fallback.dates,
                  author=found.author or fallback.author, origin=found.origin or fallback.origin,
                  editor=found.editor or fallback.editor, around=found.around or fallback.around)

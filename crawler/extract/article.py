@@ -15,7 +15,8 @@ class Article:
     """One extracted article; ``published`` is timezone-aware or None."""
 
     url: str
-    title: str
+    #: None when the page has a body but no recognisable headline (generic profile only).
+    title: str | None
     text: str
     html: str
     published: datetime | None = None

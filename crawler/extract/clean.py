@@ -1,11 +1,13 @@
 """Portal boilerplate: what to drop from an article body, in English and Chinese.
 
 Two layers: elements dropped by CSS selector (share bars, print links,
-comment forms, footers…), then whole lines that still match a boilerplate
-rule (every boilerplate line of ../shared/seeds and portals.md §3.3). A rule
-matches a whole short line, never a sentence that merely mentions an
-address or a source. Source and editor lines are metadata: ``origin_of`` and
-``editor_of`` read them before they are dropped.
+comment forms, footers…), then whole lines that still match a named rule of
+``LINE_RULES``: the portal rules (every boilerplate line of ../shared/seeds
+and portals.md §3.3), the news-site rules that held on a set they were not
+written on (bench/README.md, "Extraction quality"), toolbars and metadata
+lines. A rule matches a whole short line, never a sentence that merely
+mentions an address or a source. Source and editor lines are metadata:
+``origin_of`` and ``editor_of`` read them before they are dropped.
 """
 
 from __future__ import annotations
@@ -37,59 +39,55 @@ _C = r"\s*[:：]\s*"  # a label's colon, ASCII or full-width
 _OPEN, _CLOSE = r"[\[【(（]?\s*", r"\s*[\]】)）]?"
 _ARROW = r"(?:>>|>|»|›|＞|\||/|→)"
 
-BOILERPLATE_LINES = [re.compile(p, re.I) for p in (
-    # breadcrumbs: "home > NEWS", "Home>Hot News", "当前位置：首页 > 援藏动态"
-    rf"^(?:current (?:position|location)|your (?:current )?(?:position|location)|you are here|当前位置|您的位置"
-    rf"|你的位置|您现在的位置|所在位置|现在位置){_C}.{{0,150}}$",
-    rf"^(?:home|homepage|首页|主页|网站首页)\s*{_ARROW}\s*\S.{{0,100}}$",
-    # eye-care and accessibility toggles
-    r"^eyesight protection\s*[:：]?.{0,40}$",
-    r"^(?:护眼模式|无障碍(?:阅读|浏览)?|长者模式|关怀版|适老化|读屏专用)\s*[:：]?.{0,30}$",
-    # comment areas
-    r"^(?:leave (?:a )?(?:comment|reply)|post (?:a )?comment|cancel reply|add (?:a )?comment|comments?"
-    r"|\d+ comments?|no comments(?: yet)?|发表评论|我要评论|网友评论)\s*[:：]?$",
-    r"^your email address will not be published\b.{0,80}$",
-    r"^required fields are marked\s*\*?$",
+#: Whole-line rules of the portals, by name: every boilerplate line of ../shared/seeds and
+#: portals.md §3.3 (Chinese and English portal templates, WordPress comment forms).
+PORTAL_LINES = {name: re.compile(pattern, re.I) for name, pattern in (
+    ("breadcrumb label", rf"^(?:current (?:position|location)|your (?:current )?(?:position|location)|you are here"
+                         rf"|当前位置|您的位置|你的位置|您现在的位置|所在位置|现在位置){_C}.{{0,150}}$"),
+    ("breadcrumb trail", rf"^(?:home|homepage|首页|主页|网站首页)\s*{_ARROW}\s*\S.{{0,100}}$"),
+    ("eye care", r"^eyesight protection\s*[:：]?.{0,40}$"),
+    ("accessibility", r"^(?:护眼模式|无障碍(?:阅读|浏览)?|长者模式|关怀版|适老化|读屏专用)\s*[:：]?.{0,30}$"),
+    ("comment label", r"^(?:leave (?:a )?(?:comment|reply)|post (?:a )?comment|cancel reply|add (?:a )?comment"
+                      r"|comments?|\d+ comments?|no comments(?: yet)?|发表评论|我要评论|网友评论)\s*[:：]?$"),
+    ("comment form", r"^your email address will not be published\b.{0,80}$"),
+    ("required fields", r"^required fields are marked\s*\*?$"),
     # editor lines (also read as metadata by editor_of)
-    rf"^{_OPEN}(?:editor in charge|responsible editor|chief editor|executive editor|editors?|责任编辑|编辑|责编"
-    rf"|审核|校对|审校|初审|复审|终审|签发|编审){_C}[^。.!?]{{1,60}}{_CLOSE}$",
+    ("editor line", rf"^{_OPEN}(?:editor in charge|responsible editor|chief editor|executive editor|editors?|责任编辑"
+                    rf"|编辑|责编|审核|校对|审校|初审|复审|终审|签发|编审){_C}[^。.!?]{{1,60}}{_CLOSE}$"),
     # sponsor, address, telephone, website id, record numbers, technical support, copyright
-    rf"^(?:sponsors?|organi[sz]ers?|主办(?:单位)?|承办(?:单位)?|协办(?:单位)?|主管(?:单位)?|维护(?:单位)?){_C}\S.*$",
-    r"^(?:sponsored|organi[sz]ed|hosted|maintained|operated|undertaken) by\b[^.;!?。；]{1,120}$",
-    rf"^(?:address|地址|通讯地址|联系地址|单位地址){_C}\S.*$",
-    rf"^(?:tel|telephone|phone|fax|联系电话|电话|传真|咨询电话){_C}[+\d(（].*$",
-    rf"^(?:e-?mail|邮箱|电子邮箱|邮编|邮政编码){_C}\S.{{0,100}}$",
-    rf"^(?:website id|website identification code|网站标识码|网站识别码)(?:{_C}|\s+)\w.*$",
-    r"^.{0,150}(?:公网安备|公安备案|公安机关备案|public security (?:record|filing)|public network security).{0,40}\d{6,}.*$",
-    r"^.{0,150}(?<![a-z])ICP(?![a-z]).{0,40}\d{5,}.*$",
-    rf"^(?:technical support|tech support)(?:{_C}|\s+by\s+)\S.{{0,80}}$",
-    rf"^(?:技术支持|技术保障|技术服务)(?:单位)?(?:{_C}|\s+)[^。，；,;]{{1,80}}$",
-    r"^(?:proudly )?powered by wordpress\b.{0,120}$",
-    r"^(?:copyright\s*(?:©|\(c\)|ⓒ|\d{4})|©|ⓒ|\(c\)\s*\d{4}|版权所有|版权声明|all rights reserved).{0,200}$",
-    r"^.{0,150}\ball rights reserved\.?$",
+    ("sponsor label", rf"^(?:sponsors?|organi[sz]ers?|主办(?:单位)?|承办(?:单位)?|协办(?:单位)?|主管(?:单位)?"
+                      rf"|维护(?:单位)?){_C}\S.*$"),
+    ("sponsored by", r"^(?:sponsored|organi[sz]ed|hosted|maintained|operated|undertaken) by\b[^.;!?。；]{1,120}$"),
+    ("address", rf"^(?:address|地址|通讯地址|联系地址|单位地址){_C}\S.*$"),
+    ("telephone", rf"^(?:tel|telephone|phone|fax|联系电话|电话|传真|咨询电话){_C}[+\d(（].*$"),
+    ("e-mail", rf"^(?:e-?mail|邮箱|电子邮箱|邮编|邮政编码){_C}\S.{{0,100}}$"),
+    ("website id", rf"^(?:website id|website identification code|网站标识码|网站识别码)(?:{_C}|\s+)\w.*$"),
+    ("public security record", r"^.{0,150}(?:公网安备|公安备案|公安机关备案|public security (?:record|filing)"
+                               r"|public network security).{0,40}\d{6,}.*$"),
+    ("ICP record", r"^.{0,150}(?<![a-z])ICP(?![a-z]).{0,40}\d{5,}.*$"),
+    ("technical support", rf"^(?:technical support|tech support)(?:{_C}|\s+by\s+)\S.{{0,80}}$"),
+    ("技术支持", rf"^(?:技术支持|技术保障|技术服务)(?:单位)?(?:{_C}|\s+)[^。，；,;]{{1,80}}$"),
+    ("powered by WordPress", r"^(?:proudly )?powered by wordpress\b.{0,120}$"),
+    ("copyright", r"^(?:copyright\s*(?:©|\(c\)|ⓒ|\d{4})|©|ⓒ|\(c\)\s*\d{4}|版权所有|版权声明|all rights reserved).{0,200}$"),
+    ("all rights reserved", r"^.{0,150}\ball rights reserved\.?$"),
     # share bars, QR codes, font size
-    rf"^(?:share(?: this(?: article| story| post| page)?| to| on| via)?|分享到|分享){_C}.{{0,80}}$",
-    r"^(?:扫一扫|微信扫一扫|用手机扫描|手机扫描二维码|scan (?:the )?qr code).{0,40}$",
-    rf"^(?:字号|字体|font size|text size){_C}.{{0,30}}$",
+    ("share label", rf"^(?:share(?: this(?: article| story| post| page)?| to| on| via)?|分享到|分享){_C}.{{0,80}}$"),
+    ("QR code", r"^(?:扫一扫|微信扫一扫|用手机扫描|手机扫描二维码|scan (?:the )?qr code).{0,40}$"),
+    ("font size", rf"^(?:字号|字体|font size|text size){_C}.{{0,30}}$"),
     # links to other articles
-    r"^(?:related(?: posts| articles| news| stories| links| reading| content)?|you (?:may|might) also like"
-    r"|recommended(?: for you)?|more stories|most read\b.{0,30}|don'?t miss|see also|相关(?:新闻|链接|阅读|文章|稿件|报道)"
-    r"|推荐阅读|延伸阅读)\s*[:：.…]*$",
-    rf"^(?:previous|next)(?: post| article| story)?{_C}.{{0,200}}$",
-    r"^(?:上一篇|下一篇)\s*[:：]?.{0,100}$",
-    rf"^(?:read more|see more|read also|also read|related){_C}.{{1,200}}$",
-    r"^click here\b.{0,150}$",
-    r"^(?:sign up|subscribe)\b.{0,150}\b(?:newsletters?|inbox|updates|channel|alerts)\b.{0,80}$",
-    r"^follow\s+(?!up\b).{0,60}\bon (?:twitter|facebook|instagram|youtube|linkedin|weibo|wechat)\b.{0,120}$",
-    r"^like this (?:story|article)\?.{0,80}$",
-    r"^(?=.{0,200}$)(?=.*\b(?:subscribe|sign up|sign-up)\b)(?=.*\b(?:newsletters?|inbox)\b).*$",
-    r"^thanks? (?:you )?for (?:signing up|subscribing)\b.{0,40}$",
-    r"^(?:updated|posted|published)(?: at| on)?\s*\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,4})?\.?$",
-    rf"^(?:tags?|标签|关键词|关键字|keywords)(?:{_C}.{{0,200}})?$",
-    rf"^(?:listen|download|watch|subscribe|itunes|podcast|video)(?: \w+){{0,2}}{_C}https?://\S+$",
-    r"^write to .{1,60} at \S+@\S+\.\w+$",
-    r"^(?:advertisement|advertising|sponsored content|广告)$",
-)]
+    ("related label", r"^(?:related(?: posts| articles| news| stories| links| reading| content)?|you (?:may|might) also"
+                      r" like|recommended(?: for you)?|more stories|most read\b.{0,30}|don'?t miss|see also"
+                      r"|相关(?:新闻|链接|阅读|文章|稿件|报道)|推荐阅读|延伸阅读)\s*[:：.…]*$"),
+    ("previous/next", rf"^(?:previous|next)(?: post| article| story)?{_C}.{{0,200}}$"),
+    ("上一篇/下一篇", r"^(?:上一篇|下一篇)\s*[:：]?.{0,100}$"),
+    ("tags", rf"^(?:tags?|标签|关键词|关键字|keywords)(?:{_C}.{{0,200}})?$"),
+)}
+#: Whole-line rules written on English news sites (../shared/extraction/scrapinghub). Kept: those that
+#: also gain on trafilatura-eval and change more than one page (bench/extraction_rules.py; the
+#: dropped ones are measured there, bench/README.md).
+NEWS_LINES = {name: re.compile(pattern, re.I) for name, pattern in (
+    ("read more", rf"^(?:read more|see more|read also|also read|related){_C}.{{1,200}}$"),
+)}
 
 #: Words of print/close/share/font-size toolbars; a line made only of them is boilerplate
 #: when it holds at least one of the ANCHOR words.
@@ -149,8 +147,7 @@ def is_boilerplate_line(line: str) -> bool:
     line = line.strip()
     if not line or len(line) > MAX_BOILERPLATE_LINE:
         return False
-    return (any(pattern.match(line) for pattern in BOILERPLATE_LINES) or is_toolbar(line)
-            or origin_of(line) is not None or is_date_line(line) or is_info_line(line))
+    return any(rule(line) for rule in LINE_RULES.values())
 
 
 def is_toolbar(line: str) -> bool:
@@ -239,3 +236,10 @@ def drop_node(node: etree._Element) -> None:
 def _value(text: str) -> str | None:
     value = text.strip(" 　:：[]【】()（）")
     return value or None
+
+
+#: Every whole-line rule by name: the patterns, then toolbars and the metadata lines.
+LINE_RULES = {
+    **{name: pattern.match for name, pattern in {**PORTAL_LINES, **NEWS_LINES}.items()},
+    "toolbar": is_toolbar, "source line": origin_of, "date line": is_date_line, "info line": is_info_line,
+}

@@ -144,14 +144,21 @@ def parse_html(html: str) -> HtmlElement:
     return root
 
 
-def assemble(page: Page, found: Found) -> Article:
-    """Apply the overrides and the shared rules to what a profile found; build the Article."""
+def assemble(page: Page, found: Found, title_required: bool = True) -> Article:
+    """Apply the overrides and the shared rules to what a profile found; build the Article.
+
+    Without ``title_required`` (the generic path) a page with a body but no title is an
+    Article with ``title=None`` and a "title: …" problem instead of an ExtractionError.
+    """
     found = _overridden(page, found)
     if found.body is None:
         raise ExtractionError("no article body found", field="body")
+    problems: list[str] = []
     if not found.title:
-        raise ExtractionError("no title found", field="title")
-    title = clean_line(found.title)
+        if title_required:
+            raise ExtractionError("no title found", field="title")
+        problems.append("title: no title found")
+    title = clean_line(found.title) if found.title else None
     clean.drop_elements(found.body, page.selectors.get("remove", []))
     clean.drop_boilerplate_elements(found.body)
     _drop_leading_title(found.body, _title_variants(page, title))
@@ -159,9 +166,10 @@ def assemble(page: Page, found: Found) -> Article:
     origin = found.origin or clean.find_origin(found.around) or _first_of(clean.origin_of, lines)
     editor = found.editor or clean.find_editor(found.around) or _first_of(clean.editor_of, lines)
     paragraphs, note_editor = _paragraphs(lines)
+    if not paragraphs and not title_required:
+        paragraphs = lines  # every line looked like boilerplate: the extractor's text is all there is
     if not paragraphs:
         raise ExtractionError("no article body found (the body is empty)", field="body")
-    problems: list[str] = []
     published = dates.choose(found.dates, url_date(page.canonical), page.options.timezone, problems)
     return Article(
         url=page.canonical,
@@ -182,10 +190,26 @@ def title_from_head(page: Page) -> str | None:
     title = element_text(page.root.find(".//title"))
     if not title:
         return None
-    known = {clean_line(v).lower() for v in (page.meta_value("SiteName", "og:site_name", "ColumnName"),) if v}
+    known = _site_names(page)
     parts = [p.strip() for p in TITLE_SEPARATORS_RE.split(title) if p.strip()]
     kept = [p for p in parts if p.lower() not in known] or parts
     return kept[0] if len(kept) == 1 else max(kept, key=len)
+
+
+def without_site_name(page: Page, title: str) -> str:
+    """A headline without the site name the page joins to it ("Headline | Site" -> "Headline")."""
+    title = clean_line(title)
+    parts = TITLE_SEPARATORS_RE.split(title)
+    known = _site_names(page)
+    if len(parts) > 1 and parts[-1].strip().lower() in known:
+        return clean_line(title[: title.rfind(parts[-1])].rstrip(" -|_–—·｜")) or title
+    if len(parts) > 1 and parts[0].strip().lower() in known:
+        return clean_line(title[len(parts[0]):].lstrip(" -|_–—·｜")) or title
+    return title
+
+
+def _site_names(page: Page) -> set[str]:
+    return {clean_line(v).lower() for v in (page.meta_value("SiteName", "og:site_name", "ColumnName"),) if v}
 
 
 def text_after(start: HtmlElement | None, stop: HtmlElement | None, limit: int = 400) -> str:
@@ -260,7 +284,7 @@ def _paragraphs(lines: list[str]) -> tuple[list[str], str | None]:
     return kept, editor
 
 
-def _title_variants(page: Page, title: str) -> list[list[str]]:
+def _title_variants(page: Page, title: str | None) -> list[list[str]]:
     """The tokens of every form of the headline the page carries (title, og:title, h1, <title>)."""
     h1s = [element_text(h1) for h1 in page.root.iter("h1")][:2]
     variants = [title, page.meta_value("og:title"), page.meta_value("twitter:title"), *h1s,

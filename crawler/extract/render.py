@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import html as html_lib
 import re
+import unicodedata
 from collections.abc import Callable
 
 import lxml.html
@@ -20,14 +21,20 @@ BLOCK_TAGS = {
     "figcaption", "center", "address", "hr", "form", "fieldset", "details", "summary",
 }
 SKIP_TAGS = {"script", "style", "noscript", "template", "head", "title"}
-#: Control characters (all but \t \n \r, which are whitespace) and zero-width characters.
-CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200d\u2060\ufeff\ufffe\uffff]")
+#: Control characters (all but \t \n \r, which are whitespace), zero-width characters and the soft
+#: hyphen: text shows none of them, and a soft hyphen splits a word for search ("Bar\u00adba\u00adres\u00adco").
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\xad\u200b-\u200d\u2060\ufeff\ufffe\uffff]")
 SPACE_RE = re.compile(r"[ \t\r\n\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
 
 
 def clean_line(line: str) -> str:
-    """One line of text: control characters removed; spaces, &nbsp; and full-width spaces collapsed."""
-    return SPACE_RE.sub(" ", CONTROL_RE.sub("", line)).strip()
+    """One line of text: control characters removed; spaces, &nbsp; and full-width spaces collapsed;
+    Unicode NFC (the W3C form for web text; one spelling per word for search)."""
+    return _nfc(SPACE_RE.sub(" ", CONTROL_RE.sub("", line)).strip())
+
+
+def _nfc(text: str) -> str:
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
 def text_lines(element: HtmlElement) -> list[str]:
@@ -121,11 +128,11 @@ def _collapse_spaces(root: HtmlElement) -> None:
     """Runs of spaces (&nbsp;, full-width indents, newlines) become one space; blocks start without one."""
     for node in root.iter():
         if node.text:
-            node.text = SPACE_RE.sub(" ", CONTROL_RE.sub("", node.text))
+            node.text = _nfc(SPACE_RE.sub(" ", CONTROL_RE.sub("", node.text)))
             if isinstance(node.tag, str) and (node.tag in BLOCK_TAGS or node is root):
                 node.text = node.text.lstrip()
         if node.tail and node is not root:
-            node.tail = SPACE_RE.sub(" ", CONTROL_RE.sub("", node.tail))
+            node.tail = _nfc(SPACE_RE.sub(" ", CONTROL_RE.sub("", node.tail)))
             if node.tail == " " and node.tag in BLOCK_TAGS:
                 node.tail = "\n"  # keeps one block per line in the HTML
 
