@@ -35,7 +35,8 @@ class Replica:
         self.faults = faults
         self.hostile = hostile
         self.slow_seconds = slow_seconds
-        #: Portals whose list pages were redesigned: no datastore, article links of a new shape.
+        #: Redesigns (layout drift): "<portal>" for its list pages (no datastore, article links of a new
+        #: shape), "<portal>:articles" for its article pages (a new template, same addresses).
         self.drift: set[str] = set()
         #: Hanweb portals whose dataproxy answers a maintenance page (HTTP 200) instead of records.
         self.proxy_down: set[str] = set()
@@ -146,7 +147,9 @@ class Replica:
             if site.portal in self.proxy_down:
                 return responses.html(MAINTENANCE)
             return self._dataproxy(site, method, params, form, listing)
-        return self._article(path, headers, lambda a: hanweb.article_page(site, a))
+        redesigned = f"{site.portal}:articles" in self.drift
+        return self._article(path, headers, lambda a: (hanweb.redesigned_article_page if redesigned
+                                                       else hanweb.article_page)(site, a))
 
     def _dataproxy(self, site, method, params, form, listing) -> Response:
         """Records by screen page (GET ``page``) or by range (POST ``startrecord``/``endrecord``)."""

@@ -130,3 +130,15 @@ print(summary.failed, summary.health, summary.reason)
     assert "Traceback" not in result.stderr
     [row] = sqlite_utils.Database(site.db)["failures"].rows
     assert row["kind"] == "parse" and row["reason"].startswith("list page: spider error: TypeError")
+
+
+def test_articles_read_without_their_template_make_a_source_degraded_with_the_reason(site):
+    site.replica.fix_faults()
+    site.replica.drift.add("zj:articles")
+    result = site.crawl("zj_news")
+    assert result.returncode == 0 and "zj_news: 17 new" in result.stdout
+    row = sqlite_utils.Database(site.db)["sources"].get("zj_news")
+    assert row["status"] == "degraded"
+    assert row["status_reason"] == ("17 articles read without the profile's body container (layout changed?)")
+    kinds = {r["kind"] for r in sqlite_utils.Database(site.db)["failures"].rows}
+    assert kinds == {"layout"}

@@ -69,7 +69,11 @@ def extract(page: str | bytes, url: str, *, profile: str = "auto", timezone: str
     from_generic = profile == "generic"
     if guessed and _weakly_recognised(profile, html):
         found, from_generic = _confirmed_or_generic(parsed, found)
-    return assemble(parsed, found, title_required=not from_generic)
+    article = assemble(parsed, found, title_required=not from_generic)
+    if from_generic and profile not in ("generic", *PLATFORM_SIGNED):
+        article.problems.append(f"layout: a {profile} article address without the {profile} article template "
+                                "(the site's layout changed?); read by the generic extractor")
+    return article
 
 
 def _confirmed_or_generic(parsed: Page, found: Found) -> tuple[Found, bool]:

@@ -130,7 +130,8 @@ def compile_selectors(selectors: dict | None) -> dict:
 
 
 def parse_html(html: str) -> HtmlElement:
-    """Parse any HTML, however broken; ExtractionError only when there is nothing to parse."""
+    """Parse any HTML, however broken; ExtractionError when there is nothing to parse, or a
+    ``too_large`` one when the page nests deeper than libxml2 reads (it would drop the rest)."""
     html = XML_ILLEGAL_RE.sub("", html)
     if not html.strip():
         raise ExtractionError("empty page", field="body")
@@ -141,6 +142,9 @@ def parse_html(html: str) -> HtmlElement:
         raise ExtractionError(f"not an HTML page ({exc})", field="body") from None
     if root is None or not isinstance(root.tag, str):
         raise ExtractionError("not an HTML page", field="body")
+    if any("Excessive depth" in error.message for error in parser.error_log):
+        raise ExtractionError("the page nests elements deeper than 256 levels: it cannot be read whole",
+                              field="too_large")
     return root
 
 

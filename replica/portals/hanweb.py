@@ -96,6 +96,15 @@ def redesigned_column_page(site: HanwebSite, latest: list[ReplicaArticle]) -> st
     return _layout(site, f"{site.column_name} - {site.site_name}", "", body)
 
 
+def redesigned_article_page(site: HanwebSite, article: ReplicaArticle) -> str:
+    """An article page after a redesign (layout drift): same address, none of the old template's markers."""
+    paragraphs = "".join(f"<p>{esc(p)}</p>" for p in article.paragraphs)
+    body = (f'<main class="news"><article><h1>{esc(article.title)}</h1>'
+            f'<div class="meta"><time>{article.published:%Y-%m-%d %H:%M}</time></div>'
+            f'<section class="story">{paragraphs}</section></article></main>')
+    return _layout(site, f"{article.title} - {site.site_name}", "", body)
+
+
 def home_page(site: HanwebSite, latest: list[ReplicaArticle]) -> str:
     """The portal's home page: a few latest headlines and the way to the news column."""
     items = "".join(f'<li><a href="{a.path}" target="_blank">{esc(a.title)}</a><span>{a.published:%Y-%m-%d}</span></li>'
