@@ -30,6 +30,7 @@ See https://github.com/rmax/scrapy-redis
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import math
@@ -42,6 +43,7 @@ from typing import Any
 
 import redis
 from scrapy import signals
+from scrapy.core.engine import ExecutionEngine
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
@@ -54,11 +56,35 @@ PREFIX = "coopfeed"
 LEASE_SECONDS = 30
 HEARTBEAT_SECONDS = 10
 FLUSH_SECONDS = 1.0
+ENGINE_HEARTBEAT = 1.0
 BATCH = 50
 #: Spider counters sent to the writer (the counts of stored articles and failures are the writer's).
 WORKER_COUNTERS = ("coopfeed/links", "coopfeed/list_pages", "coopfeed/list_failed", "coopfeed/known_skipped",
                    "response_received_count", "httpcache/revalidate")
 WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
+#: One Redis call to take the next request of a source and keep it in flight.
+POP = """local taken = redis.call('zrange', KEYS[1], 0, 0)
+if #taken == 0 then return false end
+redis.call('zremrangebyrank', KEYS[1], 0, 0)
+redis.call('hset', KEYS[2], ARGV[1], taken[1])
+return taken[1]"""
+#: One Redis call to queue a request not seen yet (ARGV[1], the fingerprint, empty: always) and to ack the
+#: in-flight request it replaces (ARGV[4]).
+PUSH = """local queued = 0
+if ARGV[1] == '' or redis.call('sadd', KEYS[1], ARGV[1]) == 1 then
+  redis.call('zadd', KEYS[2], ARGV[2], ARGV[3])
+  queued = 1
+end
+if ARGV[4] ~= '' then redis.call('hdel', KEYS[3], ARGV[4]) end
+return queued"""
+_request_numbers = itertools.count()
+#: Message ids: this process's token and a number (uuid4 for each message cost 3 % of a worker's time).
+_PROCESS_TOKEN = uuid.uuid4().hex[:12]
+_message_numbers = itertools.count()
+
+
+def message_id() -> str:
+    return f"{_PROCESS_TOKEN}-{next(_message_numbers)}"
 _leases_held: set[str] = set()  # sources whose lease this process holds
 
 
@@ -80,7 +106,12 @@ class Keys:
 
 
 def cluster_settings(redis_url: str, exit_when_idle: float | None) -> dict[str, Any]:
-    """The Scrapy settings of a worker: scrapy-redis' scheduler and seen-set, items to Redis."""
+    """The Scrapy settings of a worker: scrapy-redis' scheduler and seen-set, items to Redis.
+
+    A worker's engine looks at its scheduler every second instead of Scrapy's five: requests arrive from
+    Redis (another worker, a seed, a lease handed over) without anything waking the engine.
+    """
+    ExecutionEngine._SLOT_HEARTBEAT_INTERVAL = ENGINE_HEARTBEAT
     return {
         "REDIS_URL": redis_url,
         "COOPFEED_CLUSTER": redis_url,
@@ -162,6 +193,7 @@ class ClusterScheduler(Scheduler):
         self.waiting: list = []  # requests found while Redis was away
         self.outage = Outage
         self.checked = 0.0
+        self.known_empty = 0.0  # when the queue was last seen empty
 
     def close(self, reason) -> None:
         try:
@@ -173,8 +205,7 @@ class ClusterScheduler(Scheduler):
     def enqueue_request(self, request) -> bool:
         try:
             self._flush_waiting()
-            queued = super().enqueue_request(request)
-            self._done(request)  # a redirect or retry of an in-flight request: the new one carries it now
+            queued = self._push(request)
             self.outage.ok()
             return queued
         except redis.RedisError as error:
@@ -187,22 +218,47 @@ class ClusterScheduler(Scheduler):
             self._flush_waiting()
             if not self._working():
                 return None
-            request = super().next_request()
-            if request is not None:
-                request.meta["coopfeed_key"] = key = uuid.uuid4().hex
-                self.server.hset(self.inflight_key, key, self.queue._encode_request(request))
+            key = f"{WORKER_ID}:{next(_request_numbers)}"
+            data = self.server.eval(POP, 2, self.queue.key, self.inflight_key, key)
             self.outage.ok()
-            return request
         except redis.RedisError as error:
             self.outage.failed(error)
             return None
+        if not data:
+            self.known_empty = time.monotonic()
+            return None
+        request = self.queue._decode_request(data)
+        request.meta["coopfeed_key"] = key
+        self.stats.inc_value("scheduler/dequeued/redis", spider=self.spider)
+        return request
 
     def has_pending_requests(self) -> bool:
+        if self.waiting:
+            return True
+        if time.monotonic() - self.known_empty < 0.25:
+            return False
         try:
-            return bool(self.waiting) or (self._working() and len(self.queue) > 0)
+            pending = self._working() and self.server.zcard(self.queue.key) > 0
         except redis.RedisError as error:
             self.outage.failed(error)
-            return bool(self.waiting)
+            return False
+        if not pending:
+            self.known_empty = time.monotonic()
+        return pending
+
+    def _push(self, request) -> bool:
+        """Seen-set check, queueing, and the ack of the in-flight request this one replaces (a redirect, a
+        retry), in one Redis call."""
+        fingerprint = "" if request.dont_filter else self.df.request_fingerprint(request)
+        replaced = request.meta.pop("coopfeed_key", None) or ""
+        queued = self.server.eval(PUSH, 3, self.df.key, self.queue.key, self.inflight_key, fingerprint,
+                                  -request.priority, self.queue._encode_request(request), replaced)
+        if not queued:
+            self.df.log(request, self.spider)
+            return False
+        self.stats.inc_value("scheduler/enqueued/redis", spider=self.spider)
+        self.known_empty = 0.0
+        return True
 
     def finished(self, key: str | None) -> None:
         """A request is done (its outcome is in Redis): out of the in-flight hash."""
@@ -259,12 +315,8 @@ class ClusterScheduler(Scheduler):
 
     def _flush_waiting(self) -> None:
         while self.waiting:
-            request = self.waiting[0]
-            super().enqueue_request(request)
+            self._push(self.waiting[0])
             self.waiting.pop(0)
-
-    def _done(self, request) -> None:
-        self.finished(request.meta.pop("coopfeed_key", None))
 
 
 class InflightMiddleware:
@@ -331,7 +383,7 @@ class RedisItemPipeline:
     def send_counters(self, source: str, counters: dict) -> None:
         """The spider's own counters since the last time (links, list pages…) for the writer's run record."""
         if counters:
-            self.pending.append({"id": uuid.uuid4().hex, "type": "counters", "source": source,
+            self.pending.append({"id": message_id(), "type": "counters", "source": source,
                                  "round": self.rounds.current(source), "counters": counters})
         self.flush()
 
@@ -451,7 +503,7 @@ def message(item: ArticleItem | FailureItem, round_id: str) -> dict:
     """An item as the JSON message the writer reads."""
     kind = "article" if isinstance(item, ArticleItem) else "failure"
     data = asdict(item)
-    return {"id": uuid.uuid4().hex, "type": kind, "source": item.source, "round": round_id,
+    return {"id": message_id(), "type": kind, "source": item.source, "round": round_id,
             "request_key": data.pop("request_key", None), "item": data}
 
 
@@ -466,8 +518,18 @@ class RedisKnownIds:
 
     def __init__(self, server: redis.Redis):
         self.server = server
+        self.answers: dict[str, bool] = {}  # the last list page's links, asked in one call
+
+    def prefetch(self, ids: list[str]) -> None:
+        """Ask for many ids in one call (a list page's links); ``in`` then answers from memory."""
+        try:
+            self.answers = dict(zip(ids, map(bool, self.server.smismember(Keys.known, ids)))) if ids else {}
+        except redis.RedisError:
+            self.answers = {}
 
     def __contains__(self, item_id: object) -> bool:
+        if item_id in self.answers:
+            return self.answers[item_id]
         try:
             return bool(self.server.sismember(Keys.known, str(item_id)))
         except redis.RedisError:

@@ -123,6 +123,9 @@ class SourceSpider(Spider):
         """Requests for the links not stored yet and not requested in this crawl (``listed``: links
         found on a list page, counted as the source's ``links``)."""
         requests = []
+        links = list(links)
+        if hasattr(self.known_ids, "prefetch"):  # a cluster's ids in Redis: one call for the whole page
+            self.known_ids.prefetch([self.item_id_of(link.url) for link in links])
         for link in links:
             if listed:
                 self.count("links")
@@ -137,8 +140,11 @@ class SourceSpider(Spider):
 
     def is_known(self, url: str) -> bool:
         """Whether the article at ``url`` is stored already (by any source)."""
-        translated = is_translation(url)
-        return item_id(canonical_url(url), self.source.language, translated) in self.known_ids
+        return self.item_id_of(url) in self.known_ids
+
+    def item_id_of(self, url: str) -> str:
+        """The id the article at ``url`` is (or would be) stored under."""
+        return item_id(canonical_url(url), self.source.language, is_translation(url))
 
     def fan_out(self) -> bool:
         """Request every list page at once (first crawl, ``--full``) instead of page by page."""
