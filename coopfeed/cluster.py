@@ -53,7 +53,11 @@ return moved"""
 
 def redis_url(cli_value: str | None, config: dict) -> str:
     """``--cluster`` if given, else ``[cluster] redis`` of the configuration; ConfigError when neither."""
-    url = cli_value or config.get("cluster", {}).get("redis")
+    table = config.get("cluster", {})
+    unknown = sorted(set(table) - {"redis"})
+    if unknown:
+        raise ConfigError(f"[cluster] has unknown key {unknown[0]!r} (allowed: redis)")
+    url = cli_value or table.get("redis")
     if not url:
         raise ConfigError("no Redis address: pass --cluster redis://HOST:PORT/DB or set [cluster] redis")
     if not str(url).startswith(("redis://", "rediss://", "unix://")):
