@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import importlib
 import resource
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
@@ -22,7 +23,7 @@ from typing import Any
 from pebble import ProcessExpired, ProcessPool
 
 from coopfeed.errors import ExtractionError
-from crawler.extract import Article, extract
+from crawler.extract.article import Article
 
 #: Pages each worker extracts before it is replaced (returns the memory fragmentation leaves).
 TASKS_PER_WORKER = 500
@@ -40,8 +41,10 @@ class Extractor:
 
     @property
     def pool(self) -> ProcessPool | None:
-        """The worker processes, started with the first page (a crawl that finds nothing new starts none)."""
+        """The worker processes, started with the first page (a crawl that finds nothing new starts none).
+        The extraction modules are loaded before the workers fork, so that all of them share one copy."""
         if self._pool is None and self.workers:
+            importlib.import_module("crawler.extract.dispatch")
             self._pool = ProcessPool(max_workers=self.workers, max_tasks=TASKS_PER_WORKER, initializer=_cap_memory,
                                      initargs=(self.memory_mb,))
         return self._pool
@@ -52,6 +55,8 @@ class Extractor:
             raise ExtractionError(f"the page is {_mb(len(body))}, over the {_mb(max_bytes)} extraction limit",
                                   field="too_large")
         if self.pool is None:
+            from crawler.extract import extract
+
             return extract(body, url, **options)
         future = self.pool.schedule(_extract, args=(body, url), kwargs=options, timeout=timeout or None)
         try:
@@ -83,6 +88,8 @@ def shared_extractor(workers: int, memory_mb: int) -> Extractor:
 def _extract(body: bytes, url: str, **options: Any) -> tuple:
     """In a worker: ("ok", article fields, problems) or ("error", message, kind); nothing is raised
     (an exception's extra attributes would not survive the trip back)."""
+    from crawler.extract import extract
+
     try:
         article = extract(body, url, **options)
     except ExtractionError as exc:
