@@ -35,9 +35,9 @@ ARTICLE_RE = re.compile(r"/art/|/wttimes/20|t20\d{6}_")
 
 
 def planned(server: ReplicaServer) -> list[list[str]]:
-    """The requests the server received since it was last cleared: [method, url, form]."""
+    """The requests the server received since it was last cleared (robots.txt included): [method, url, form]."""
     return [[method, server.base_url + target, server.forms.get(target, "") if method == "POST" else ""]
-            for method, target, _ in server.requests if target != "/robots.txt"]
+            for method, target, _ in server.requests]
 
 
 def learn(server: ReplicaServer, crawl: list[str], work: Path) -> tuple[list, list]:

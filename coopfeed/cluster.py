@@ -73,7 +73,7 @@ def seed(server: redis.Redis, sources: list[Source], *, full: bool = False, refr
 
 
 def _seed_one(server: redis.Redis, source: Source, full: bool, refresh: bool) -> str:
-    from crawler.run import SPIDERS
+    from crawler.run import spider_class
     from scrapy_redis import picklecompat
     from scrapy_redis.queue import PriorityQueue
 
@@ -85,7 +85,7 @@ def _seed_one(server: redis.Redis, source: Source, full: bool, refresh: bool) ->
     now = utc_now()
     due = [url.decode() for url, when in server.hgetall(Keys.of("retry", source.name)).items()
            if when.decode() <= now]
-    spider = SPIDERS[source.profile](source, set(), retry_urls=due, refresh=refresh, full_listing=full)
+    spider = spider_class(source.profile)(source, set(), retry_urls=due, refresh=refresh, full_listing=full)
     requests = [spider.listing_request(url, page=1) for url in source.start_urls]
     requests += spider.follow_articles((ListLink(url) for url in due), listed=False)
     round_id = uuid.uuid4().hex[:12]

@@ -5,16 +5,21 @@ from __future__ import annotations
 import socket
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from crawler.sources import load_sources
-from feeds.build import BuildReport, build_feeds
 from feeds.topics import DEFAULT_BASE_URL, load_topics
 from storage import Store
+
+if TYPE_CHECKING:
+    from feeds.build import BuildReport
 
 
 def publish(config_path: Path, db_path: Path, out_dir: Path, serving_url: str | None = None) -> BuildReport:
     """Assign topics and (re)write the feed files of a configuration; self links from ``[feeds] base_url``
     when it is set, else from ``serving_url`` (where coopfeed serves the folder)."""
+    from feeds.build import build_feeds
+
     topics, settings = load_topics(config_path)
     store = Store(db_path)
     try:

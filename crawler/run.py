@@ -24,17 +24,20 @@ from scrapy.settings import Settings
 from coopfeed.errors import CoopfeedError
 from crawler.sources import Source
 from crawler.summary import STATUS_OF_REASON, RunSummary, summary_from_stats
-from crawler.spiders.feed import FeedSpider
-from crawler.spiders.generic import GenericSpider
-from crawler.spiders.hanweb import HanwebSpider
-from crawler.spiders.trs import TrsSpider
-from crawler.spiders.wordpress import WordPressSpider
+from scrapy.utils.misc import load_object
 from storage.locks import state_dir
 
 #: Exit status of ``coopfeed crawl`` when another process is crawling one of its sources.
 EXIT_BUSY = 75
-SPIDERS = {"hanweb": HanwebSpider, "wordpress": WordPressSpider, "trs": TrsSpider, "generic": GenericSpider,
-           "feed": FeedSpider}
+#: The spider of each profile, imported when a source of that profile is crawled.
+SPIDERS = {"hanweb": "crawler.spiders.hanweb.HanwebSpider", "wordpress": "crawler.spiders.wordpress.WordPressSpider",
+           "trs": "crawler.spiders.trs.TrsSpider", "generic": "crawler.spiders.generic.GenericSpider",
+           "feed": "crawler.spiders.feed.FeedSpider"}
+
+
+def spider_class(profile: str) -> type:
+    """The spider class of a profile."""
+    return load_object(SPIDERS[profile])
 #: Their lines repeat what the store pipeline already logs as one line per failure.
 QUIET_LOGGERS = ("scrapy.downloadermiddlewares.retry", "scrapy.downloadermiddlewares.robotstxt",
                  "scrapy.downloadermiddlewares.httpcompression", "scrapy.core.downloader.handlers.http11",
@@ -65,6 +68,8 @@ def crawl_settings(db_path: str | Path | None, config_path: str | Path | None = 
         "COOPFEED_REFRESH": refresh,
         "COOPFEED_FULL_LISTING": full_listing,
         "HTTPCACHE_DIR": str(state_dir(db_path) / "httpcache"),
+        "HTTPCACHE_DBM_MODULE": cache_backend(),
+        "SPIDER_MODULES": [],  # the spiders are passed by class: the loader need not import every one
         "LOG_LEVEL": "WARNING",
         "LOG_FORMAT": "%(levelname)s: %(message)s",
         "STATS_DUMP": False,
@@ -72,6 +77,16 @@ def crawl_settings(db_path: str | Path | None, config_path: str | Path | None = 
     }, priority="cmdline")
     settings.setdict(overrides or {}, priority="cmdline")
     return settings
+
+
+def cache_backend() -> str:
+    """gdbm where Python has it, else coopfeed's SQLite ``dbm`` (not ``dbm.dumb``: see crawler/sqlitedbm.py)."""
+    import importlib.util
+
+    try:
+        return "dbm.gnu" if importlib.util.find_spec("_gdbm") else "crawler.sqlitedbm"
+    except (ImportError, ValueError):
+        return "crawler.sqlitedbm"
 
 
 def crawl(sources: list[Source], settings: Settings,
@@ -86,7 +101,7 @@ def crawl(sources: list[Source], settings: Settings,
     process = CrawlerProcess(settings)
     runs = []
     for source in sources:
-        run = SourceRun(source.name, process.create_crawler(SPIDERS[source.profile]), on_event)
+        run = SourceRun(source.name, process.create_crawler(spider_class(source.profile)), on_event)
         process.crawl(run.crawler, source=source).addErrback(run.crashed)
         runs.append(run)
     if settings.get("LOG_LEVEL") not in ("DEBUG", "INFO"):

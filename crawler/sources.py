@@ -205,6 +205,8 @@ def _selectors(value: Any, where: str) -> dict[str, Any]:
     unknown = sorted(set(value) - set(SELECTOR_KEYS))
     if unknown:
         raise ConfigError(f"{where}: unknown selector {unknown[0]!r} (allowed: {', '.join(SELECTOR_KEYS)})")
+    if not value:
+        return {}
     from crawler.extract.page import compile_selectors  # the extraction modules: only for overrides
 
     try:

@@ -20,8 +20,6 @@ import resource
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
-from pebble import ProcessExpired, ProcessPool
-
 from coopfeed.errors import ExtractionError
 from crawler.extract.article import Article
 
@@ -37,13 +35,15 @@ class Extractor:
     def __init__(self, workers: int, memory_mb: int = 1024):
         self.workers = workers
         self.memory_mb = memory_mb
-        self._pool: ProcessPool | None = None
+        self._pool = None
 
     @property
-    def pool(self) -> ProcessPool | None:
+    def pool(self):
         """The worker processes, started with the first page (a crawl that finds nothing new starts none).
         The extraction modules are loaded before the workers fork, so that all of them share one copy."""
         if self._pool is None and self.workers:
+            from pebble import ProcessPool
+
             importlib.import_module("crawler.extract.dispatch")
             self._pool = ProcessPool(max_workers=self.workers, max_tasks=TASKS_PER_WORKER, initializer=_cap_memory,
                                      initargs=(self.memory_mb,))
@@ -58,6 +58,8 @@ class Extractor:
             from crawler.extract import extract
 
             return extract(body, url, **options)
+        from pebble import ProcessExpired
+
         future = self.pool.schedule(_extract, args=(body, url), kwargs=options, timeout=timeout or None)
         try:
             outcome = await asyncio.wrap_future(future)

@@ -19,8 +19,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Iterable
-
-import regex
+from typing import Any
 
 from coopfeed.errors import ConfigError
 from feeds.topics import CJK_RE, Topic
@@ -119,7 +118,7 @@ class TopicIndex:
         match = self._search(include, item, topic) if include is not None else None
         return f"pattern {match.group(0)!r}" if match else None
 
-    def _search(self, pattern: regex.Pattern, item: dict, topic: Topic):
+    def _search(self, pattern: Any, item: dict, topic: Topic):
         haystack = f"{item.get('title') or ''}\n{item.get('text') or ''}"
         try:
             return pattern.search(haystack, timeout=PATTERN_TIMEOUT)
@@ -128,8 +127,13 @@ class TopicIndex:
                               f"{item['id']} (a regex that backtracks without end?): rewrite them") from None
 
 
-def _user(patterns: tuple[str, ...]) -> regex.Pattern | None:
-    return regex.compile("|".join(f"(?:{p})" for p in patterns), regex.I) if patterns else None
+def _user(patterns: tuple[str, ...]) -> Any:
+    """The topic's patterns as one ``regex`` pattern (it can stop a search that runs too long), or None."""
+    if not patterns:
+        return None
+    import regex
+
+    return regex.compile("|".join(f"(?:{p})" for p in patterns), regex.I)
 
 
 def _fts_ids(db: sqlite3.Connection, query: str, topic: str) -> set[str]:

@@ -16,8 +16,6 @@ import json
 import re
 from dataclasses import asdict, dataclass
 
-import regex
-
 from coopfeed.errors import ConfigError
 
 TOPIC_KEYS = {"name", "title", "description", "query", "include", "exclude", "include_regex",
@@ -93,6 +91,8 @@ def _parse_one(entry: dict, source_names: set[str]) -> Topic:
     lists = {key: _strings(values, key, where) for key in
              ("include", "exclude", "include_regex", "exclude_regex", "sources", "languages")}
     for pattern in lists["include_regex"] + lists["exclude_regex"]:
+        import regex  # the `regex` module (with its time limit) only for topics that have patterns
+
         try:
             regex.compile(pattern)
         except regex.error as exc:

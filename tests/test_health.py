@@ -119,7 +119,7 @@ class Broken(WordPressSpider):
     def parse_listing(self, response):
         raise TypeError("'HtmlResponse' object is not subscriptable")
 
-crawler.run.SPIDERS["wordpress"] = Broken
+crawler.run.SPIDERS["wordpress"] = "__main__.Broken"
 source = load_sources({str(site.config)!r})["wttimes"]
 [summary] = crawl([source], crawl_settings({str(site.db)!r}, {str(site.config)!r}))
 print(summary.failed, summary.health, summary.reason)

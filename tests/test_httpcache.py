@@ -50,7 +50,7 @@ def debian_python() -> Path:
     return python
 
 
-@pytest.mark.parametrize("backend", ["dbm.gnu", "dbm.dumb"])
+@pytest.mark.parametrize("backend", ["dbm.gnu", "dbm.dumb", "crawler.sqlitedbm"])
 def test_every_demo_source_stores_its_articles_and_refresh_revalidates(site, debian_python, backend, tmp_path):
     site.replica.fix_faults()
     config = tmp_path / "sources.toml"

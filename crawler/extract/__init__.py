@@ -21,13 +21,15 @@ from typing import Any
 __all__ = ["Article", "PROFILES", "detect_profile", "extract"]
 
 
+#: What ``dispatch`` provides under this package's name.
+_DISPATCH = {"extract", "detect_profile", "PROFILES", "MARKUP_SIGNS", "with_generic_body", "_weakly_recognised"}
+
+
 def __getattr__(name: str) -> Any:
     if name == "Article":
         from crawler.extract.article import Article
 
         return Article
-    dispatch = importlib.import_module("crawler.extract.dispatch")
-    try:
-        return getattr(dispatch, name)
-    except AttributeError:
-        raise AttributeError(f"module 'crawler.extract' has no attribute {name!r}") from None
+    if name in _DISPATCH:  # anything else may be a submodule still to import: Python asks here first
+        return getattr(importlib.import_module("crawler.extract.dispatch"), name)
+    raise AttributeError(f"module 'crawler.extract' has no attribute {name!r}")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+from pathlib import Path
 from collections.abc import AsyncIterator, Container, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -289,13 +290,19 @@ class StoredState:
 
 
 def stored_state(db_path: str | None, source: str, include_given_up: bool = False) -> StoredState:
-    """Known ids, due retries and whether every list page must be read, from the store."""
+    """Known ids, due retries and whether every list page must be read, from the store (the known ids
+    are read once per crawl process and shared by its sources' spiders)."""
     store = Store(db_path or "coopfeed.db")
     try:
-        return StoredState(store.known_ids(), store.due_retries(source, include_given_up=include_given_up),
+        if store.path not in _known:
+            _known[store.path] = store.known_ids()
+        return StoredState(_known[store.path], store.due_retries(source, include_given_up=include_given_up),
                            store.needs_full_listing(source))
     finally:
         store.close()
+
+
+_known: dict[Path, set[str]] = {}
 
 
 def _header(response: Response, name: str) -> str | None:
