@@ -16,12 +16,17 @@ from collections.abc import Iterator, MutableMapping
 error = (sqlite3.Error, KeyError)
 
 
+#: Writes committed together (a killed crawl loses at most these cache entries, never the file).
+COMMIT_EVERY = 200
+
+
 class Database(MutableMapping):
-    """Bytes keys and values in a SQLite file (WAL, committed as written)."""
+    """Bytes keys and values in a SQLite file (WAL; writes committed in groups and at close)."""
 
     def __init__(self, path: str, flag: str = "c"):
         uri = f"file:{path}?mode={'ro' if flag == 'r' else 'rwc'}"
         self.conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30)
+        self.unsaved = 0
         if flag != "r":
             self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA synchronous = NORMAL")
@@ -34,7 +39,18 @@ class Database(MutableMapping):
         return row[0]
 
     def __setitem__(self, key: str | bytes, value: str | bytes) -> None:
+        if not self.conn.in_transaction:
+            self.conn.execute("BEGIN")
         self.conn.execute("INSERT OR REPLACE INTO dict (key, value) VALUES (?, ?)", [_bytes(key), _bytes(value)])
+        self.unsaved += 1
+        if self.unsaved >= COMMIT_EVERY:
+            self.sync()
+
+    def sync(self) -> None:
+        """Commit the writes so far."""
+        if self.conn.in_transaction:
+            self.conn.execute("COMMIT")
+        self.unsaved = 0
 
     def __delitem__(self, key: str | bytes) -> None:
         if self.conn.execute("DELETE FROM dict WHERE key = ?", [_bytes(key)]).rowcount == 0:
@@ -53,6 +69,7 @@ class Database(MutableMapping):
         return list(self)
 
     def close(self) -> None:
+        self.sync()
         self.conn.close()
 
 

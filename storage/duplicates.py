@@ -85,17 +85,23 @@ class TitleMatcher:
 
 
 class Sketches:
-    """Bottom-k sketches of stored texts, keyed by (id, content_hash), least recently used dropped first."""
+    """(text length, bottom-k sketch) of stored texts, keyed by (id, content_hash), least recently used
+    dropped first. An item saved through the same Store is remembered as it is saved: within a crawl,
+    no stored text is read again."""
 
     def __init__(self, maxsize: int = 20_000):
         self.maxsize = maxsize
-        self._cache: OrderedDict[tuple[str, str], tuple[int, ...]] = OrderedDict()
+        self._cache: OrderedDict[tuple[str, str], tuple[int, tuple[int, ...]]] = OrderedDict()
 
-    def of(self, db: sqlite_utils.Database, rows: list[dict]) -> dict[str, tuple[int, ...]]:
-        """Sketches of ``rows`` (id, content_hash), reading the texts of those not cached yet."""
+    def remember(self, item: dict, hashes: set[int]) -> None:
+        """Keep a just-saved item's length and sketch (``hashes``: its shingles)."""
+        self._put((item["id"], item["content_hash"]), (len(item.get("text") or ""), sketch(hashes)))
+
+    def of(self, db: sqlite_utils.Database, rows: list[dict]) -> dict[str, tuple[int, tuple[int, ...]]]:
+        """(length, sketch) of ``rows`` (id, content_hash), reading the texts of those not cached yet."""
         missing = [row["id"] for row in rows if (row["id"], row["content_hash"]) not in self._cache]
         for row_id, text, digest in _texts(db, missing, "content_hash"):
-            self._put((row_id, digest), sketch(shingles(text)))
+            self._put((row_id, digest), (len(text or ""), sketch(shingles(text))))
         found = {}
         for row in rows:
             key = (row["id"], row["content_hash"])
@@ -104,18 +110,23 @@ class Sketches:
                 found[row["id"]] = self._cache[key]
         return found
 
-    def _put(self, key: tuple[str, str], value: tuple[int, ...]) -> None:
+    def _put(self, key: tuple[str, str], value: tuple[int, tuple[int, ...]]) -> None:
         self._cache[key] = value
         if len(self._cache) > self.maxsize:
             self._cache.popitem(last=False)
 
 
 def find_duplicate(db: sqlite_utils.Database, item: dict, sketches: Sketches | None = None) -> dict | None:
-    """A stored item (id, published_utc) from another source that tells the same story, or None."""
+    """A stored item (id, published_utc) from another source that tells the same story, or None.
+    The item's own sketch joins ``sketches`` (it is about to be stored)."""
+    sketches = sketches or Sketches()
+    mine = shingles(item.get("text") or "")
+    if item.get("id") and item.get("content_hash"):
+        sketches.remember(item, mine)
     candidates = _candidates(db, item)
     if not candidates:
         return None
-    scores = _text_scores(db, item, candidates, sketches or Sketches())
+    scores = _text_scores(db, item, mine, candidates, sketches)
     by_text = _best((scores.get(row["id"], 0.0), row) for row in candidates)
     if by_text[0] >= TEXT_THRESHOLD:
         return by_text[1]
@@ -135,23 +146,24 @@ def _candidates(db: sqlite_utils.Database, item: dict) -> list[dict]:
         return []
     published = datetime.fromisoformat(item["published_utc"])
     return list(db.query(
-        "select id, title, published_utc, content_hash, length(text) as size from items "
-        "where published_utc between :low and :high and source != :source and language is :language "
-        "and duplicate_of is null and id != :id order by published_utc",
+        "select id, title, published_utc, content_hash from items "
+        "where published_utc between :low and :high and +source != :source and +language is :language "
+        "and duplicate_of is null and id != :id order by published_utc",  # "+": only the window is indexed
         {"low": _z(published - WINDOW), "high": _z(published + WINDOW), "source": item.get("source"),
          "language": item.get("language"), "id": item.get("id")}))
 
 
-def _text_scores(db: sqlite_utils.Database, item: dict, candidates: list[dict],
+def _text_scores(db: sqlite_utils.Database, item: dict, mine: set[int], candidates: list[dict],
                  sketches: Sketches) -> dict[str, float]:
-    """Exact shingle Jaccard of ``item`` against the candidates that pass the length and sketch screens."""
-    mine = shingles(item.get("text") or "")
+    """Exact shingle Jaccard of ``item`` (``mine``: its shingles) against the candidates that pass the
+    length and sketch screens."""
+    if not mine:
+        return {}
     size = len(item.get("text") or "")
-    comparable = [row for row in candidates
-                  if mine and row["size"] and size / LENGTH_FACTOR <= row["size"] <= size * LENGTH_FACTOR]
     my_sketch = set(sketch(mine))
-    close = [row_id for row_id, theirs in sketches.of(db, comparable).items()
-             if _shared(my_sketch, theirs) >= SKETCH_FLOOR * min(len(my_sketch), len(theirs))]
+    close = [row_id for row_id, (length, theirs) in sketches.of(db, candidates).items()
+             if length and size / LENGTH_FACTOR <= length <= size * LENGTH_FACTOR
+             and _shared(my_sketch, theirs) >= SKETCH_FLOOR * min(len(my_sketch), len(theirs))]
     return {row_id: jaccard(mine, shingles(text)) for row_id, text in _texts(db, close)}
 
 

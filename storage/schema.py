@@ -78,7 +78,7 @@ TABLES: dict[str, dict] = {
 FTS_COLUMNS = ["title", "text"]
 CJK_RUN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")
 #: Bumped with every change above: a store already at this version skips the checks on open.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 #: Newest first, as feeds, pages and searches list items: ``order by NEWEST desc`` walks this index.
 NEWEST = "coalesce(published_utc, first_seen)"
 #: The FTS index follows title and text only: touching ``last_seen`` or ``duplicate_of`` re-indexes nothing.
@@ -104,6 +104,10 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         for columns in spec.get("indexes", []):
             table.create_index(columns, if_not_exists=True)
     db.execute(f"CREATE INDEX IF NOT EXISTS idx_items_newest ON items({NEWEST})")
+    # The near-duplicate candidates of a new item, read from the index alone: content_hash and
+    # duplicate_of come after text and html in the row, whose overflow pages would be read for them.
+    db.execute("CREATE INDEX IF NOT EXISTS idx_items_window ON items"
+               "(published_utc, language, source, duplicate_of, id, content_hash, title)")
     ensure_fts(db)
     ensure_bigrams(db)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
