@@ -4,7 +4,8 @@
     python bench/baseline_feedgen.py DB OUT_DIR LIMIT [TOPIC,TOPIC,...]
 
 Reads the topic membership coopfeed stored (``item_topics``), so it does the same
-selection without rules, sanitizing, OPML, index page or change detection.
+selection without rules, sanitizing, OPML, index page or change detection, with
+the quickest plain SQL for it.
 Without a topic list it writes every topic.
 """
 
@@ -17,8 +18,11 @@ from pathlib import Path
 import sqlite_utils
 from feedgen.feed import FeedGenerator
 
-NEWEST = """select items.* from items join item_topics on item_topics.item_id = items.id
-where item_topics.topic = ? order by coalesce(items.published_utc, items.first_seen) desc limit ?"""
+#: The quickest plain SQL for a topic's newest items on this schema: down the newest-first index, membership
+#: checked by primary key, stopping at the limit (a join sorted afterwards takes seconds at 200k items).
+NEWEST = """select items.* from items indexed by idx_items_newest
+where exists (select 1 from item_topics where item_id = items.id and topic = ?)
+order by coalesce(items.published_utc, items.first_seen) desc limit ?"""
 
 
 def write_topic(db: sqlite_utils.Database, topic: str, out: Path, limit: int) -> None:

@@ -24,6 +24,7 @@ from storage import Store
 from storage.locks import build_lock
 
 DEFAULT_LIMIT = 50
+PAGE_HEADLINES = 5  # the newest headlines of each topic on the index page
 EXTENSIONS = {"rss": "rss", "atom": "atom", "json": "json"}
 
 
@@ -47,15 +48,18 @@ def build_feeds(store: Store, topics: list[Topic], out_dir: Path, *, base_url: s
         labels = {topic.name: topic.title for topic in topics if not topic.name.startswith("source-")}
         report, state = BuildReport(), BuildState(out_dir, list(EXTENSIONS.values()))
         pages = []
+        portals = {row["name"]: row["title"] for row in store.db.query("select name, title from sources")}
         for topic in topics:
-            entries = topic_entries(store, topic, topic.limit or limit, labels, authority)
-            info = _info(topic.name, topic.title, topic.description, entries, base_url, title, authority,
-                         topic.languages)
-            _write_feeds(out_dir, topic.name, info, entries, report, state)
-            pages.append(_page(topic.name, topic.title, topic.description, info, entries, counts.get(topic.name, 0)))
+            members = counts.get(topic.name, 0)
+            newest = TopicItems.read(store, topic.name, topic.limit or limit, members, labels, portals, authority)
+            info = _info(topic.name, topic.title, topic.description, newest.languages(), base_url, title,
+                         authority, topic.languages)
+            fresh = _write_feeds(out_dir, topic.name, info, newest, report, state)
+            latest = newest.entries(PAGE_HEADLINES) if fresh else newest.entries()
+            pages.append(_page(topic.name, topic.title, topic.description, info, latest, members))
         events = health.health_entries(store, limit, authority, home_url=f"{base_url}index.html#{health.NAME}")
-        info = _info(health.NAME, health.TITLE, health.DESCRIPTION, events, base_url, title, authority, ("en",))
-        _write_feeds(out_dir, health.NAME, info, events, report, state)
+        info = _info(health.NAME, health.TITLE, health.DESCRIPTION, [], base_url, title, authority, ("en",))
+        _write_feeds(out_dir, health.NAME, info, Prepared(events), report, state)
         pages.append(_page(health.NAME, health.TITLE, health.DESCRIPTION, info, events, len(events)))
         _write(out_dir / "topics.opml", opml(f"{title} topics", pages), report)
         _write(out_dir / "index.html", index_html(title, pages, base_url + "topics.opml"), report)
@@ -70,32 +74,75 @@ def check_out_dir(out_dir: Path) -> None:
         raise FeedError(f"{out_dir}: holds Python code (a package, not a feed folder): choose another --out")
 
 
-def _write_feeds(out_dir: Path, name: str, info: FeedInfo, entries: list[Entry], report: BuildReport,
-                 state: BuildState) -> None:
-    """A feed's three files, rendered only when what they are made from changed since the last build."""
-    report.entries[name] = len(entries)
-    if state.fresh(name, info, entries):
+def _write_feeds(out_dir: Path, name: str, info: FeedInfo, newest: TopicItems | Prepared, report: BuildReport,
+                 state: BuildState) -> bool:
+    """A feed's three files, rendered only when what they are made from changed since the last build;
+    True when they had not."""
+    report.entries[name] = newest.count
+    if state.fresh(name, info, newest.made_from()):
         report.unchanged.extend(f"{name}.{extension}" for extension in EXTENSIONS.values())
-        return
+        return True
+    entries = newest.entries()
     for kind, data in (("rss", render_xml(info, entries, "rss")), ("atom", render_xml(info, entries, "atom")),
                        ("json", render_json(info, entries))):
         _write(out_dir / f"{name}.{EXTENSIONS[kind]}", data, report)
+    return False
 
 
 def _page(name: str, title: str, description: str, info: FeedInfo, entries: list[Entry], count: int) -> dict:
     """What the OPML file and the index page say of one feed."""
     return {"name": name, "title": title, "description": description, "urls": info.feed_urls,
-            "home": info.home_url, "latest": entries[:5], "count": count}
+            "home": info.home_url, "latest": entries[:PAGE_HEADLINES], "count": count}
 
 
-def topic_entries(store: Store, topic: Topic, limit: int, labels: dict[str, str],
-                  authority: str = TAG_AUTHORITY) -> list[Entry]:
-    """The newest ``limit`` entries of a topic (undated items placed by when they were first seen)."""
-    items = store.topic_items(topic.name, limit)
-    categories = _categories(store, [item["id"] for item in items], labels)
-    portals = {row["name"]: row["title"] for row in store.db.query("select name, title from sources")}
-    return [entry_from_item(item, categories.get(item["id"], []), authority, portals.get(item["source"]))
-            for item in items]
+@dataclass
+class TopicItems:
+    """A topic's newest items as read from the store; their entries are built only when needed."""
+
+    items: list[dict]
+    categories: dict[str, list[tuple[str, str]]]
+    portals: dict[str, str]
+    authority: str
+
+    @classmethod
+    def read(cls, store: Store, topic: str, limit: int, members: int | None, labels: dict[str, str],
+             portals: dict[str, str], authority: str = TAG_AUTHORITY) -> TopicItems:
+        """The newest ``limit`` items of a topic (undated items placed by when they were first seen)."""
+        items = store.topic_items(topic, limit, members=members)
+        return cls(items, _categories(store, [item["id"] for item in items], labels), portals, authority)
+
+    @property
+    def count(self) -> int:
+        return len(self.items)
+
+    def languages(self) -> list[str]:
+        return [item["language"] for item in self.items if item.get("language")]
+
+    def made_from(self) -> list[tuple]:
+        """What the entries are built from (an item's ``changed`` moves with every edit of its content)."""
+        return [(item["id"], item["changed"], item["updated"], self.categories.get(item["id"], []),
+                 self.portals.get(item["source"])) for item in self.items]
+
+    def entries(self, count: int | None = None) -> list[Entry]:
+        return [entry_from_item(item, self.categories.get(item["id"], []), self.authority,
+                                self.portals.get(item["source"])) for item in self.items[:count]]
+
+
+@dataclass
+class Prepared:
+    """Entries built already (the health feed's)."""
+
+    built: list[Entry]
+
+    @property
+    def count(self) -> int:
+        return len(self.built)
+
+    def made_from(self) -> list[Entry]:
+        return self.built
+
+    def entries(self) -> list[Entry]:
+        return self.built
 
 
 def _categories(store: Store, ids: list[str], labels: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
@@ -110,9 +157,9 @@ def _categories(store: Store, ids: list[str], labels: dict[str, str]) -> dict[st
     return found
 
 
-def _info(name: str, label: str, description: str, entries: list[Entry], base_url: str, title: str,
+def _info(name: str, label: str, description: str, found_languages: list[str], base_url: str, title: str,
           authority: str, languages: tuple[str, ...] = ()) -> FeedInfo:
-    found = Counter(entry.language for entry in entries if entry.language)
+    found = Counter(found_languages)
     language = languages[0] if len(languages) == 1 else (found.most_common(1)[0][0] if found else "en")
     return FeedInfo(
         id=tag_uri("topic", name, authority),

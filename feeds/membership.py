@@ -99,7 +99,8 @@ def _assign_by_sql(conn, topic: Topic, where: str, args: list, now: str) -> None
         conditions.append("duplicate_of is null")
     condition = " and ".join(conditions)
     where = where + (f" and {condition}" if where and condition else f" where {condition}" if condition else "")
-    conn.execute(f"insert or replace into item_topics (item_id, topic, assigned) select id, ?, ? from items{where}",
+    table = "items indexed by idx_items_changed" if args else "items"  # not the source index: few rows changed
+    conn.execute(f"insert or replace into item_topics (item_id, topic, assigned) select id, ?, ? from {table}{where}",
                  [topic.name, now, *args, *values])
 
 

@@ -163,9 +163,10 @@ class Store(CrawlLog):
             where, args, order_by="coalesce(published_utc, first_seen) desc", limit=limit))
 
     @store_errors
-    def topic_items(self, topic: str, limit: int, offset: int = 0) -> list[dict]:
-        """A topic's items, newest first (undated ones by when they were first seen; ties newest row first)."""
-        return topic_items(self.db, topic, limit, offset)
+    def topic_items(self, topic: str, limit: int, offset: int = 0, members: int | None = None) -> list[dict]:
+        """A topic's items, newest first (undated ones by when they were first seen; ties newest row first).
+        ``members``: how many items the topic holds, when the caller knows."""
+        return topic_items(self.db, topic, limit, offset, members)
 
     @store_errors
     def known_urls(self, source: str) -> set[str]:
@@ -266,10 +267,12 @@ DENSE_TOPIC = 1 / 200
 ORDER = f"order by {NEWEST} desc, items.rowid desc"
 
 
-def topic_items(db: sqlite_utils.Database, topic: str, limit: int, offset: int = 0) -> list[dict]:
+def topic_items(db: sqlite_utils.Database, topic: str, limit: int, offset: int = 0,
+                members: int | None = None) -> list[dict]:
     """A topic's newest items. A topic with a good share of the store walks ``idx_items_newest`` and stops at
     the limit; a small one sorts its members (the walk would pass many rows of other topics first)."""
-    members = db.execute("select count(*) from item_topics where topic = ?", [topic]).fetchone()[0]
+    if members is None:
+        members = db.execute("select count(*) from item_topics where topic = ?", [topic]).fetchone()[0]
     total = db.execute("select max(rowid) from items").fetchone()[0] or 0
     if members >= total * DENSE_TOPIC:
         sql = ("select items.* from items indexed by idx_items_newest where exists (select 1 from item_topics "
