@@ -53,7 +53,10 @@ def assign_after_crawl(config_path: Path, db_path: Path) -> None:
 def serve_with_schedule(config_path: Path, db_path: Path, out_dir: Path, *, port: int, host: str = "127.0.0.1",
                         echo: Callable[[str], None] = print) -> None:
     """Serve the feeds and re-crawl each source on its schedule, rebuilding the feeds after each crawl."""
-    from feeds.serve import datasette_available, serve_feeds
+    import uvicorn
+
+    from feeds.serve import datasette_available
+    from served.app import create_app
     from scheduler import CrawlScheduler
 
     base_url = f"http://{host}:{port}/"
@@ -68,6 +71,6 @@ def serve_with_schedule(config_path: Path, db_path: Path, out_dir: Path, *, port
          f"everything: {base_url}all.atom{store}")
     echo("press Ctrl-C to stop")
     try:
-        serve_feeds(out_dir, db_path, host=host, port=port)
+        uvicorn.run(create_app(out_dir, db_path), host=host, port=port, log_level="warning")
     finally:
         scheduler.stop()
