@@ -29,8 +29,8 @@ logger = logging.getLogger(__name__)
 
 ROUTES: list[tuple[re.Pattern, Callable]] = [
     (re.compile(r"^/$"), views.index),
-    (re.compile(r"^/topics/([^/]+)$"), views.topic),
-    (re.compile(r"^/articles/([^/]+)$"), views.article),
+    (re.compile(r"^/topics/(.+)$"), views.topic),
+    (re.compile(r"^/articles/(.+)$"), views.article),
     (re.compile(r"^/search$"), views.search),
     (re.compile(r"^/sources$"), views.sources),
 ]

@@ -96,14 +96,19 @@ def source_titles(db: sqlite_utils.Database) -> dict[str, str]:
 
 
 def languages(db: sqlite_utils.Database) -> list[str]:
-    """The distinct item languages, one index seek each (not a scan of the language index)."""
+    """The distinct item languages."""
+    return distinct_values(db, "items", "language")
+
+
+def distinct_values(db: sqlite_utils.Database, table: str, column: str) -> list[str]:
+    """The distinct non-null values of an indexed column, one index seek each (not a scan of the index)."""
     found: list[str] = []
     while True:
-        row = db.execute("select min(language) from items where language > ?", [found[-1] if found else ""])
-        language = row.fetchone()[0]
-        if language is None:
+        row = db.execute(f"select min({column}) from {table} where {column} > ?", [found[-1] if found else ""])
+        value = row.fetchone()[0]
+        if value is None:
             return found
-        found.append(language)
+        found.append(value)
 
 
 def latest_added(db: sqlite_utils.Database, source: str) -> dict | None:

@@ -11,6 +11,7 @@ from typing import Any
 import sqlite_utils
 
 from coopfeed.errors import StoreError
+from storage.browse import distinct_values
 from storage.clock import iso, stamp, to_utc, utc_now
 from storage.connection import open_database, store_errors, transaction
 from storage.duplicates import Sketches, find_duplicate
@@ -229,9 +230,9 @@ class Store(CrawlLog):
 
     def _source_names(self) -> list[str]:
         """Every source the store knows of: configured, with items, or with runs."""
-        rows = self.db.execute("select name from sources union select source from items "
-                               "union select source from crawl_runs")
-        return sorted(name for (name,) in rows if name is not None)
+        rows = self.db.execute("select name from sources union select source from crawl_runs")
+        names = {name for (name,) in rows} | set(distinct_values(self.db, "items", "source"))
+        return sorted(name for name in names if name is not None)
 
     def _get(self, table: str, pk: str) -> dict | None:
         try:
