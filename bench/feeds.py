@@ -1,13 +1,16 @@
 """Feed build benchmark: whole-process time and peak memory of `coopfeed feeds build`
 on a crawled replica store, against bare feedgen writing the same topics in the same run.
 
-    python bench/feeds.py [--synthetic N] [--json]
+    python bench/feeds.py [--synthetic N] [--json]     # a crawl of the replica, N generated articles per portal
+    python bench/feeds.py --items N [--json]           # an N-item store from bench/bigstore.py
 
-The replica (N generated articles per portal) is crawled once (not timed). Then,
-each as its own child process: the baseline (bare feedgen, RSS + Atom per topic),
-a first build (topic assignment of every item, all files written), a rebuild with
-nothing changed (no file rewritten), and a rebuild after a topic rule changed
-(that topic re-evaluated).
+The store is made once (not timed). Then, each as its own child process: a first
+build (topic assignment of every item, all files written), the baseline (bare
+feedgen writing RSS, Atom and JSON of every topic from the membership the build
+stored), a rebuild with nothing changed (no file rewritten), and a rebuild after a
+topic rule changed (that topic re-evaluated). Then ROUNDS alternated rounds of: 100
+new items saved through the store (not timed), the rebuild, and the baseline
+writing the same topics' files as the rebuild rewrote.
 """
 
 from __future__ import annotations
@@ -21,12 +24,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.harness import timed, write_bench_config  # noqa: E402
+from bench.harness import median, timed, write_bench_config  # noqa: E402
 from replica import Replica, ReplicaServer  # noqa: E402
 
 LIMIT = 50
 PER_SOURCE = 8  # requests at once per source while the store is crawled
-RUNS = ("baseline_feedgen", "first_build", "unchanged_rebuild", "rebuild_after_rule_change")
+RUNS = ("first_build", "baseline_feedgen", "unchanged_rebuild", "rebuild_after_rule_change")
+ROUNDS = 5
+NEW_ITEMS = 100
 
 
 def crawl_store(work: Path, synthetic: int) -> Path:
@@ -46,14 +51,61 @@ def change_a_rule(work: Path) -> None:
     topics.write_text(text.replace("include = [", 'include = ["Hangzhou Bay", ', 1))
 
 
+def big_store(work: Path, items: int) -> Path:
+    """An ``items``-item store from bench/bigstore.py in ``work/bench.db``; returns its config."""
+    timed([sys.executable, str(ROOT / "bench" / "bigstore.py"), str(items), "--out", str(work / "bench.db")])
+    return work / "sources.toml"
+
+
+def add_new_items(db: Path, round_number: int) -> None:
+    """Save NEW_ITEMS new articles through the store, as a crawl would."""
+    from datetime import datetime, timedelta, timezone
+
+    from storage import Store
+
+    now = datetime.now(timezone(timedelta(hours=8))).replace(microsecond=0)
+    articles = [({"url": f"http://127.0.0.1:8800/zj/art/2026/12/6/art_5798_{9_000_000 + round_number * 1000 + i}.html",
+                  "title": f"Hangzhou helps Aksu build a solar farm and a tea cooperative, report {round_number}-{i}",
+                  "published": (now - timedelta(minutes=i)).isoformat(), "language": "en",
+                  "text": "Officials from Zhejiang and Xinjiang inspected the solar farm in Aksu. " * 20,
+                  "html": "<p>Officials from Zhejiang and Xinjiang inspected the solar farm in Aksu.</p>"},
+                 "zj_news", False) for i in range(NEW_ITEMS)]
+    with Store(db) as store:
+        store.save_items(articles)
+
+
+def rewritten_topics(folder: Path, before: dict[str, int]) -> list[str]:
+    """Topics whose RSS file a build rewrote (its mtime moved)."""
+    return sorted(path.stem for path in folder.glob("*.rss")
+                  if path.stem != "health" and before.get(path.name) != path.stat().st_mtime_ns)
+
+
+def new_items_rounds(work: Path, config: Path, db: Path, build: list[str]) -> dict:
+    """Alternated rounds of (100 new items, rebuild, baseline of the same topics)."""
+    ours, baseline, topics_written = [], [], []
+    for round_number in range(ROUNDS):
+        add_new_items(db, round_number)
+        before = {path.name: path.stat().st_mtime_ns for path in (work / "feeds").glob("*.rss")}
+        ours.append(timed(build)["seconds"])
+        topics = rewritten_topics(work / "feeds", before)
+        topics_written.append(len(topics))
+        baseline.append(timed([sys.executable, str(ROOT / "bench" / "baseline_feedgen.py"), str(db),
+                               str(work / "baseline"), str(LIMIT), ",".join(topics)])["seconds"])
+    return {"rounds": ROUNDS, "new_items": NEW_ITEMS, "topics_rewritten": topics_written,
+            "coopfeed_median_s": round(median(ours), 2), "feedgen_median_s": round(median(baseline), 2),
+            "ratio": round(median(ours) / median(baseline), 2)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--synthetic", type=int, default=500, help="generated articles per portal")
+    parser.add_argument("--synthetic", type=int, default=500, help="generated articles per portal (crawled)")
+    parser.add_argument("--items", type=int, help="use an N-item store from bench/bigstore.py instead of a crawl")
     parser.add_argument("--json", action="store_true", help="print JSON")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as work:
         work = Path(work)
-        config, db = crawl_store(work, args.synthetic), work / "bench.db"
+        config = big_store(work, args.items) if args.items else crawl_store(work, args.synthetic)
+        db = work / "bench.db"
         build = [sys.executable, "-m", "coopfeed", "feeds", "build", "--config", str(config), "--db", str(db),
                  "--out", str(work / "feeds"), "--limit", str(LIMIT)]
         result = {"first_build": timed(build)}
@@ -62,20 +114,28 @@ def main() -> None:
         result["unchanged_rebuild"] = timed(build)
         change_a_rule(work)
         result["rebuild_after_rule_change"] = timed(build)
+        result["after_new_items"] = new_items_rounds(work, config, db, build)
         import sqlite_utils
 
         store = sqlite_utils.Database(db)
         result["items"], result["topics"] = store["items"].count, len(list((work / "feeds").glob("*.rss")))
     result["ratio_first_build_to_baseline"] = round(result["first_build"]["seconds"]
                                                     / result["baseline_feedgen"]["seconds"], 2)
-    if args.json:
-        print(json.dumps(result, indent=2))
-        return
-    print(f"{result['items']} items, {result['topics']} topics, newest {LIMIT} per feed")
+    print(json.dumps(result, indent=2) if args.json else report(result))
+
+
+def report(result: dict) -> str:
+    """The result as lines of text."""
+    lines = [f"{result['items']} items, {result['topics']} topics, newest {LIMIT} per feed"]
     for name in RUNS:
-        print(f"{name:26} {result[name]['seconds']:8.2f} s  {result[name]['peak_rss_mib']:7.1f} MiB peak RSS")
-    print(f"first build: {result['ratio_first_build_to_baseline']}x the bare-feedgen time "
-          "(it also assigns topics, sanitizes, writes JSON Feed, OPML and index.html)")
+        lines.append(f"{name:26} {result[name]['seconds']:8.2f} s  {result[name]['peak_rss_mib']:7.1f} MiB peak")
+    lines.append(f"first build: {result['ratio_first_build_to_baseline']}x bare feedgen writing every topic "
+                 "(which reuses the membership the build computed)")
+    new = result["after_new_items"]
+    lines.append(f"after {new['new_items']} new items ({new['rounds']} alternated rounds, topics rewritten "
+                 f"{new['topics_rewritten']}): rebuild {new['coopfeed_median_s']:.2f} s, bare feedgen writing the "
+                 f"same topics {new['feedgen_median_s']:.2f} s, ratio {new['ratio']}x")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

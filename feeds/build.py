@@ -17,6 +17,7 @@ from feeds.entries import TAG_AUTHORITY, Entry, entry_from_item, tag_uri
 from feeds.formats import FeedInfo, render_json, render_xml
 from feeds.membership import assign_topics
 from feeds.pages import index_html, opml
+from feeds.state import BuildState
 from feeds.topics import Topic
 from feeds.write import write_if_changed
 from storage import Store
@@ -44,20 +45,21 @@ def build_feeds(store: Store, topics: list[Topic], out_dir: Path, *, base_url: s
     with build_lock(store.path):
         counts = assign_topics(store, topics)
         labels = {topic.name: topic.title for topic in topics if not topic.name.startswith("source-")}
-        report = BuildReport()
+        report, state = BuildReport(), BuildState(out_dir, list(EXTENSIONS.values()))
         pages = []
         for topic in topics:
             entries = topic_entries(store, topic, topic.limit or limit, labels, authority)
             info = _info(topic.name, topic.title, topic.description, entries, base_url, title, authority,
                          topic.languages)
-            _write_feeds(out_dir, topic.name, info, entries, report)
+            _write_feeds(out_dir, topic.name, info, entries, report, state)
             pages.append(_page(topic.name, topic.title, topic.description, info, entries, counts.get(topic.name, 0)))
         events = health.health_entries(store, limit, authority, home_url=f"{base_url}index.html#{health.NAME}")
         info = _info(health.NAME, health.TITLE, health.DESCRIPTION, events, base_url, title, authority, ("en",))
-        _write_feeds(out_dir, health.NAME, info, events, report)
+        _write_feeds(out_dir, health.NAME, info, events, report, state)
         pages.append(_page(health.NAME, health.TITLE, health.DESCRIPTION, info, events, len(events)))
         _write(out_dir / "topics.opml", opml(f"{title} topics", pages), report)
         _write(out_dir / "index.html", index_html(title, pages, base_url + "topics.opml"), report)
+        state.save()
     return report
 
 
@@ -68,8 +70,13 @@ def check_out_dir(out_dir: Path) -> None:
         raise FeedError(f"{out_dir}: holds Python code (a package, not a feed folder): choose another --out")
 
 
-def _write_feeds(out_dir: Path, name: str, info: FeedInfo, entries: list[Entry], report: BuildReport) -> None:
+def _write_feeds(out_dir: Path, name: str, info: FeedInfo, entries: list[Entry], report: BuildReport,
+                 state: BuildState) -> None:
+    """A feed's three files, rendered only when what they are made from changed since the last build."""
     report.entries[name] = len(entries)
+    if state.fresh(name, info, entries):
+        report.unchanged.extend(f"{name}.{extension}" for extension in EXTENSIONS.values())
+        return
     for kind, data in (("rss", render_xml(info, entries, "rss")), ("atom", render_xml(info, entries, "atom")),
                        ("json", render_json(info, entries))):
         _write(out_dir / f"{name}.{EXTENSIONS[kind]}", data, report)
@@ -84,10 +91,7 @@ def _page(name: str, title: str, description: str, info: FeedInfo, entries: list
 def topic_entries(store: Store, topic: Topic, limit: int, labels: dict[str, str],
                   authority: str = TAG_AUTHORITY) -> list[Entry]:
     """The newest ``limit`` entries of a topic (undated items placed by when they were first seen)."""
-    items = list(store.db.query(
-        "select items.* from items join item_topics on item_topics.item_id = items.id "
-        "where item_topics.topic = ? order by coalesce(items.published_utc, items.first_seen) desc, items.id "
-        "limit ?", [topic.name, limit]))
+    items = store.topic_items(topic.name, limit)
     categories = _categories(store, [item["id"] for item in items], labels)
     portals = {row["name"]: row["title"] for row in store.db.query("select name, title from sources")}
     return [entry_from_item(item, categories.get(item["id"], []), authority, portals.get(item["source"]))

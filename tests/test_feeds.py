@@ -154,6 +154,19 @@ def test_rebuild_without_changes_rewrites_nothing(built, tmp_path):
     assert before == {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in out.iterdir()}
 
 
+def test_a_build_renders_only_feeds_whose_entries_changed_or_whose_files_are_gone(built, tmp_path):
+    site, out = built
+    folder = tmp_path / "copy"
+    build(site, folder)
+    (folder / "tibet.json").unlink()
+    (folder / "all.rss").write_bytes(b"edited by hand")  # same entries: not rendered again, left alone
+    stdout = build(site, folder)
+    assert "1 files written" in stdout  # tibet.json (index.html and topics.opml: rendered, unchanged)
+    assert (folder / "tibet.json").is_file() and (folder / "all.rss").read_bytes() == b"edited by hand"
+    state = json.loads((folder / ".coopfeed-build").read_text())
+    assert set(state) == {path.stem for path in folder.glob("*.rss")}
+
+
 def test_guids_survive_recrawl_and_edit_and_only_changed_feeds_are_rewritten(site, tmp_path):
     out = tmp_path / "feeds"
     site.crawl()

@@ -180,6 +180,23 @@ def test_items_are_newest_first_and_known_urls_are_per_source(store):
     assert store.known_urls("zj_news") == {ARTICLE["url"]} and store.known_urls("nowhere") == set()
 
 
+def test_topic_items_are_newest_first_whether_the_topic_is_large_or_small(store):
+    articles = [({**ARTICLE, "url": f"http://a.cn/{n}.html", "title": f"Story {n}",
+                  "published": f"2026-01-{1 + n % 28:02d}T{n % 24:02d}:00:00+08:00" if n % 7 else None}, "zj_news", False)
+                for n in range(600)]
+    store.save_items(articles, now=T1)
+    ids = [row["id"] for row in store.db.query("select id from items")]
+    store.db["item_topics"].insert_all([{"item_id": i, "topic": "all", "assigned": T1} for i in ids])
+    store.db["item_topics"].insert_all([{"item_id": i, "topic": "rare", "assigned": T1} for i in ids[::300]])
+    for topic, members in (("all", ids), ("rare", ids[::300])):
+        expected = list(store.db.query(
+            "select id from items where id in (select value from json_each(?)) "
+            "order by coalesce(published_utc, first_seen) desc, rowid desc", [json.dumps(members)]))
+        assert [row["id"] for row in store.topic_items(topic, 1000)] == [row["id"] for row in expected]
+        assert [row["id"] for row in store.topic_items(topic, 2, offset=1)] == [row["id"] for row in expected[1:3]]
+    assert store.topic_items("nothing", 10) == []
+
+
 # -- search ---------------------------------------------------------------------
 
 @pytest.fixture
