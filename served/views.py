@@ -124,7 +124,7 @@ def sources(site: Site, store: Store, params: dict) -> Page:
         rows.append({**health, "title": titles.get(name, name), "latest": browse.latest_added(store.db, name),
                      "chart": bars(browse.run_chart(store.db, name))})
     feeds = site.feeds.feeds()
-    return Page("sources.html", {"sources": rows, "topic_names": set(site.counts.get(store.db)),
+    return Page("sources.html", {"sources": rows, "topic_names": {feed.name for feed in feeds},
                                  "health_feed": any(feed.name == HEALTH_FEED for feed in feeds)})
 
 
