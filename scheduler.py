@@ -30,7 +30,36 @@ logger = logging.getLogger(__name__)
 AfterCrawl = Callable[[list[RunSummary]], None]
 
 
-class CrawlScheduler:
+class SourceSchedule:
+    """One job per cron schedule calling ``run(names)`` for the sources on it; a job never overlaps itself."""
+
+    verb = "crawl"
+
+    def __init__(self, sources: list[Source], timezone: str = "UTC"):
+        self.scheduler = BackgroundScheduler(timezone=timezone)
+        for schedule, names in schedule_groups(sources).items():
+            self.scheduler.add_job(
+                self.run, CronTrigger.from_crontab(schedule, timezone=timezone), args=[names],
+                id=f"{self.verb}:{schedule}", name=f"{self.verb} {', '.join(names)}",
+                max_instances=1, coalesce=True, misfire_grace_time=3600,
+            )
+
+    def run(self, names: list[str] | None) -> object:
+        raise NotImplementedError
+
+    def jobs(self) -> list[tuple[str, str]]:
+        """(job name, next run time) for each job, for display."""
+        return [(job.name, str(job.next_run_time or getattr(job, "trigger", ""))) for job in
+                self.scheduler.get_jobs()]
+
+    def start(self) -> None:
+        self.scheduler.start()
+
+    def stop(self) -> None:
+        self.scheduler.shutdown(wait=False)
+
+
+class CrawlScheduler(SourceSchedule):
     """Crawl jobs per cron schedule, with one lock so crawls and feed builds never overlap."""
 
     def __init__(self, config_path: str | Path, db_path: str | Path, sources: list[Source],
@@ -39,13 +68,7 @@ class CrawlScheduler:
         self.db_path = Path(db_path)
         self.after_crawl = after_crawl
         self.lock = threading.Lock()
-        self.scheduler = BackgroundScheduler(timezone=timezone)
-        for schedule, names in schedule_groups(sources).items():
-            self.scheduler.add_job(
-                self.run, CronTrigger.from_crontab(schedule, timezone=timezone), args=[names],
-                id=f"crawl:{schedule}", name=f"crawl {', '.join(names)}",
-                max_instances=1, coalesce=True, misfire_grace_time=3600,
-            )
+        super().__init__(sources, timezone)
 
     def run(self, names: list[str] | None) -> list[RunSummary]:
         """Crawl these sources (None: every enabled one) now, in a child process, then call ``after_crawl``."""
@@ -69,16 +92,35 @@ class CrawlScheduler:
                     logger.error("after-crawl step failed: %s", exc)
             return summaries
 
-    def jobs(self) -> list[tuple[str, str]]:
-        """(job name, next run time) for each job, for display."""
-        return [(job.name, str(job.next_run_time or getattr(job, "trigger", ""))) for job in
-                self.scheduler.get_jobs()]
 
-    def start(self) -> None:
-        self.scheduler.start()
+class SeedScheduler(SourceSchedule):
+    """``coopfeed run --cluster``: each source's start requests queued in Redis on its schedule, for the
+    cluster's workers (``coopfeed crawl --cluster``) to crawl; one log line per source."""
 
-    def stop(self) -> None:
-        self.scheduler.shutdown(wait=False)
+    verb = "seed"
+
+    def __init__(self, redis_url: str, sources: list[Source], timezone: str = "UTC"):
+        self.redis_url = redis_url
+        self.sources = {source.name: source for source in sources}
+        super().__init__(sources, timezone)
+
+    def run(self, names: list[str] | None) -> list[str]:
+        """Seed these sources (None: every enabled one) now."""
+        import redis
+
+        from coopfeed.cluster import seed
+        from crawler.cluster import connect
+
+        chosen = [source for source in self.sources.values()
+                  if (names is None and source.enabled) or (names is not None and source.name in names)]
+        try:
+            lines = seed(connect(self.redis_url), chosen)
+        except redis.RedisError as exc:
+            logger.error("seeding %s failed: Redis unreachable: %s", ", ".join(names or ["every source"]), exc)
+            return []
+        for line in lines:
+            logger.info("%s", line)
+        return lines
 
 
 def schedule_groups(sources: list[Source]) -> dict[str, list[str]]:

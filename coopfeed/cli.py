@@ -224,22 +224,28 @@ def _wait_forever(stop) -> None:
 @click.option("--no-first-crawl", is_flag=True, help="Wait for the schedule instead of crawling at start.")
 @click.option("--log-file", type=click.Path(dir_okay=False), default=None,
               help="Also append the log lines (one per source per crawl) to this file.")
+@CLUSTER_OPTION
 @friendly
-def run(config_path, db_path, out_dir, host, port, no_first_crawl, log_file):
+def run(config_path, db_path, out_dir, host, port, no_first_crawl, log_file, cluster):
     """Crawl each source on its schedule, rebuild the feeds after each crawl, and serve them.
 
     Logs one line per source per crawl on stderr; a crawl that fails is logged as an error and
-    recorded as a failed run (`coopfeed status`), and serving goes on.
+    recorded as a failed run (`coopfeed status`), and serving goes on. With --cluster: seed the
+    sources on their schedules for the cluster's workers and be its one writer instead of crawling.
     """
     from coopfeed.demo import check_port_free
     from coopfeed.logs import setup_logging
-    from coopfeed.publishing import publish, serve_with_schedule, serving_url
+    from coopfeed.publishing import publish, serve_with_cluster, serve_with_schedule, serving_url
     from crawler.sources import load_sources
     from scheduler import CrawlScheduler
 
     setup_logging(log_file)
     load_sources(config_path)  # a bad configuration stops here, before anything runs
     check_port_free(port, host)
+    if cluster is not None:
+        serve_with_cluster(Path(config_path), Path(db_path), Path(out_dir), cluster_url(cluster, config_path),
+                           port=port, host=host, first_seed=not no_first_crawl, echo=click.echo)
+        return
     if not no_first_crawl:
         CrawlScheduler(config_path, db_path, []).run(None)
     publish(Path(config_path), Path(db_path), Path(out_dir), serving_url(host, port))

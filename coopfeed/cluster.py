@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -28,7 +29,7 @@ from pathlib import Path
 import redis
 
 from coopfeed.errors import ConfigError
-from crawler.cluster import Keys, Outage, item_from
+from crawler.cluster import Keys, Outage, connect, item_from
 from crawler.listings import ListLink
 from crawler.sources import Source
 from crawler.storing import Counters, ItemWriter
@@ -63,6 +64,14 @@ def redis_url(cli_value: str | None, config: dict) -> str:
     if not str(url).startswith(("redis://", "rediss://", "unix://")):
         raise ConfigError(f"{url!r} is not a Redis address (redis://HOST:PORT/DB)")
     return str(url)
+
+
+def check_redis(url: str) -> None:
+    """ConfigError (one line) when the cluster's Redis does not answer."""
+    try:
+        connect(url).ping()
+    except redis.RedisError as exc:
+        raise ConfigError(f"Redis unreachable at {url}: {exc}") from None
 
 
 # -- seeding ---------------------------------------------------------------------------
@@ -113,12 +122,13 @@ class Ingest:
         self.after_round = after_round
         self.rounds: dict[str, tuple[int, Counters]] = {}
         self.outage = Outage
+        self.stopping = threading.Event()
 
     def run(self, exit_when_idle: float | None = None) -> None:
         """Store messages until stopped (or until everything was quiet ``exit_when_idle`` seconds)."""
         self._connect()
         quiet_since: float | None = None
-        while True:
+        while not self.stopping.is_set():
             try:
                 if self.step():
                     quiet_since = None
@@ -135,7 +145,7 @@ class Ingest:
                 time.sleep(2)
                 self._connect_quietly()
                 continue
-            time.sleep(POLL_SECONDS)
+            self.stopping.wait(POLL_SECONDS)
 
     def step(self) -> int:
         """Store one batch (the leftovers of a crash first); finish the rounds that are over."""
@@ -267,6 +277,39 @@ class Ingest:
             return False
         return not any(True for _ in self.server.scan_iter("coopfeed:q:*", count=1000)) and \
             not any(self.server.hlen(key) for key in self.server.scan_iter("coopfeed:inflight:*", count=1000))
+
+
+class IngestThread(threading.Thread):
+    """The writer as a thread of ``coopfeed run --cluster``: stores what the workers send until stopped, and
+    calls ``after_round(source)`` (the feed build) when a source's round is over."""
+
+    def __init__(self, redis_url: str, db_path: str | Path, after_round: Callable[[str], None] | None = None):
+        super().__init__(name="coopfeed-ingest", daemon=True)
+        self.redis_url, self.db_path, self.after_round = redis_url, db_path, after_round
+        self.writer: Ingest | None = None
+        self.started_writing = threading.Event()
+
+    def run(self) -> None:
+        self.writer = Ingest(connect(self.redis_url), self.db_path, self._after_round)  # its store is this thread's
+        self.started_writing.set()
+        try:
+            self.writer.run()
+        finally:
+            self.writer.close()
+
+    def stop(self) -> None:
+        """Stop after the batch being stored (what is not stored stays in Redis)."""
+        if self.writer is not None:
+            self.writer.stopping.set()
+        self.join(timeout=30)
+
+    def _after_round(self, source: str) -> None:
+        if self.after_round is None:
+            return
+        try:
+            self.after_round(source)
+        except Exception as exc:  # a failed feed build must not stop the writer
+            logger.error("after the round of %s: %s", source, exc)
 
 
 def status(server: redis.Redis) -> dict:

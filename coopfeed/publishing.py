@@ -13,6 +13,7 @@ from storage import Store
 
 if TYPE_CHECKING:
     from feeds.build import BuildReport
+    from scheduler import SourceSchedule
 
 
 def publish(config_path: Path, db_path: Path, out_dir: Path, serving_url: str | None = None) -> BuildReport:
@@ -51,20 +52,21 @@ def assign_after_crawl(config_path: Path, db_path: Path) -> None:
 
 
 def serve_with_schedule(config_path: Path, db_path: Path, out_dir: Path, *, port: int, host: str = "127.0.0.1",
-                        echo: Callable[[str], None] = print) -> None:
-    """Serve the feeds and re-crawl each source on its schedule, rebuilding the feeds after each crawl."""
+                        echo: Callable[[str], None] = print, schedule: SourceSchedule | None = None) -> None:
+    """Serve the feeds and re-crawl each source on its schedule, rebuilding the feeds after each crawl
+    (or run ``schedule`` instead, e.g. the seeding of a cluster)."""
     import uvicorn
 
     from feeds.serve import datasette_available
     from served.app import create_app
     from scheduler import CrawlScheduler
 
-    base_url = f"http://{host}:{port}/"
-    sources = list(load_sources(config_path).values())
-    scheduler = CrawlScheduler(config_path, db_path, sources,
-                               after_crawl=lambda _: publish(config_path, db_path, out_dir, base_url))
-    scheduler.start()
-    for name, next_run in scheduler.jobs():
+    base_url = serving_url(host, port)
+    if schedule is None:
+        schedule = CrawlScheduler(config_path, db_path, list(load_sources(config_path).values()),
+                                  after_crawl=lambda _: publish(config_path, db_path, out_dir, base_url))
+    schedule.start()
+    for name, next_run in schedule.jobs():
         echo(f"scheduled: {name} (next {next_run})")
     store = f"  ·  store: {base_url}db/" if datasette_available() else ""
     echo(f"subscribe: {base_url}index.html  ·  all topics: {base_url}topics.opml  ·  "
@@ -73,4 +75,26 @@ def serve_with_schedule(config_path: Path, db_path: Path, out_dir: Path, *, port
     try:
         uvicorn.run(create_app(out_dir, db_path), host=host, port=port, log_level="warning")
     finally:
-        scheduler.stop()
+        schedule.stop()
+
+
+def serve_with_cluster(config_path: Path, db_path: Path, out_dir: Path, redis_url: str, *, port: int,
+                       host: str = "127.0.0.1", first_seed: bool = True, echo: Callable[[str], None] = print) -> None:
+    """``coopfeed run --cluster``: seed the sources on their schedules, store what the workers send (the one
+    writer, in a thread), rebuild the feeds after each finished round, and serve them."""
+    from coopfeed.cluster import IngestThread, check_redis
+    from scheduler import SeedScheduler
+
+    check_redis(redis_url)
+    base_url = serving_url(host, port)
+    writer = IngestThread(redis_url, db_path, after_round=lambda _: publish(config_path, db_path, out_dir, base_url))
+    writer.start()
+    writer.started_writing.wait(60)
+    schedule = SeedScheduler(redis_url, list(load_sources(config_path).values()))
+    try:
+        if first_seed:
+            schedule.run(None)
+        publish(config_path, db_path, out_dir, base_url)
+        serve_with_schedule(config_path, db_path, out_dir, port=port, host=host, echo=echo, schedule=schedule)
+    finally:
+        writer.stop()

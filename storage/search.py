@@ -21,6 +21,9 @@ TITLE_WEIGHT = 2.0  # bm25 column weight: a hit in the title counts double
 #: Past this many matches, results come newest first: bm25 over 100,000 matches takes half a second
 #: and ranks a term that is everywhere by little more than chance.
 MAX_RANKED = 10_000
+#: A walk probes the trigram index row by row only when at least this share of the items match: a probe
+#: of a long phrase costs milliseconds, and reading the matching rowids once costs about as much as 50k of them.
+DENSE = 0.5
 #: At most this many matches are read and sorted; more are found walking the newest-first index.
 FEW = 2_000
 COLUMNS = "items.id, items.url, items.source, items.title, items.published, items.language, items.text"
@@ -57,11 +60,12 @@ def search_items(db: sqlite_utils.Database, query: str, *, limit: int = 20, offs
     args.update(limit=_limit(limit), offset=max(0, offset))
     if long:
         args["match"] = " ".join(f'"{term}"' for term in long)
-        if _count(db, "items_fts", args["match"]) <= MAX_RANKED:
+        matches = _count(db, "items_fts", args["match"])
+        if matches <= MAX_RANKED:
             rows = _ranked_rows(db, filters, _short_conditions(short, args, walk=False), args)
             return [_with_snippet(row, terms) for row in rows]
         walk = not (short or filters)
-        filters += _member("items_fts", ":match", walk)
+        filters += _member("items_fts", ":match", walk and matches >= _total(db) * DENSE)
     else:
         pairs = [f'"{term}"' for term in short if CJK_PAIR_RE.fullmatch(term)]
         walk = len(short) == 1 and not filters and (not pairs or _count(db, "items_cjk", pairs[0]) > FEW)
@@ -90,6 +94,10 @@ def _count(db: sqlite_utils.Database, table: str, match: str) -> int:
     return db.execute(f"select count(*) from {table} where {table} match ?", [match]).fetchone()[0]
 
 
+def _total(db: sqlite_utils.Database) -> int:
+    return db.execute("select max(rowid) from items").fetchone()[0] or 0
+
+
 def _newest_rows(db: sqlite_utils.Database, where: str, args: dict, walk: bool):
     """Rows meeting the conditions in ``where``, newest first. With ``walk`` (one condition, many
     matches) SQLite walks down the newest-first index and stops at the limit; otherwise it reads the
@@ -99,10 +107,10 @@ def _newest_rows(db: sqlite_utils.Database, where: str, args: dict, walk: bool):
     return db.query(sql, args)
 
 
-def _member(table: str, param: str, walk: bool) -> str:
-    """" and" the item is among an FTS5 table's matches: probed row by row while walking the newest-first
-    index (a seek in the index per row), else read as a set once."""
-    if walk:
+def _member(table: str, param: str, probe: bool) -> str:
+    """" and" the item is among an FTS5 table's matches: probed row by row (a seek in the index per row,
+    for a walk down the newest-first index that soon meets a match), else read as a set once."""
+    if probe:
         return f" and exists (select 1 from {table} where {table} match {param} and {table}.rowid = items.rowid)"
     return f" and items.rowid in (select rowid from {table} where {table} match {param})"
 

@@ -148,6 +148,39 @@ def test_redis_stopped_and_started_again_is_one_line_each_and_the_crawl_goes_on(
     assert content(db) == site.expected
 
 
+def test_run_with_a_cluster_seeds_stores_what_the_workers_send_and_publishes_the_feeds(site, redis_server, tmp_path):
+    import feedparser
+
+    db, out = tmp_path / "run.db", tmp_path / "public"
+    runner = coopfeed("run", "--config", str(site.config), "--db", str(db), "--out", str(out), "--port", "0",
+                      "--cluster", redis_server.url)
+    try:
+        worker = coopfeed("crawl", "--config", str(site.config), "--cluster", redis_server.url,
+                          "--exit-when-idle", "10")
+        [(code, _, stderr)] = wait([worker])
+        assert code == 0, stderr
+        deadline = time.monotonic() + 60
+        while content(db) != site.expected and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert content(db) == site.expected
+        while time.monotonic() < deadline and len(feedparser.parse(out / "all.atom").entries) < 50:
+            time.sleep(0.5)  # the feeds are rebuilt once the writer has finished a source's round
+        assert len(feedparser.parse(out / "all.atom").entries) == 50
+    finally:
+        runner.send_signal(signal.SIGINT)
+        _, stderr = runner.communicate(timeout=60)
+    assert "Traceback" not in stderr
+    assert all(f"{name}: seeded" in stderr for name in ("zj_news", "sx_hotnews", "wttimes", "xznmx"))
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("select count(*) from crawl_runs where status = 'finished'").fetchone()[0] >= 4
+
+
+def test_run_with_an_unreachable_cluster_is_one_line(site, tmp_path):
+    result = run_coopfeed("run", "--config", str(site.config), "--db", str(tmp_path / "x.db"), "--port", "0",
+                          "--cluster", "redis://127.0.0.1:9/0")
+    assert result.returncode == 1 and result.stderr.count("\n") == 1 and "Redis unreachable" in result.stderr
+
+
 def test_cluster_commands_without_redis_are_one_line(site, tmp_path):
     for args in (["cluster", "seed"], ["cluster", "status"]):
         result = run_coopfeed(*args, "--config", str(site.config), "--cluster", "redis://127.0.0.1:9/0")
