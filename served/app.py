@@ -43,6 +43,8 @@ HEADERS = {
                                "script-src 'none'; frame-ancestors 'none'",
 }
 
+NO_DATASETTE = "The store is not browsable here: install the datasette extra (pip install 'coopfeed[datasette]')."
+
 
 def create_app(out_dir: Path, db_path: Path | None):
     """The ASGI app serving the pages, ``/db/`` (Datasette, when installed) and the feed folder."""
@@ -60,8 +62,11 @@ def create_app(out_dir: Path, db_path: Path | None):
         path = scope["path"]
         if path == PREFIX:
             await _redirect(send, PREFIX + "/", scope.get("query_string", b""))
-        elif path.startswith(PREFIX + "/") and datasette is not None:
-            await datasette(scope, receive, send)
+        elif path.startswith(PREFIX + "/"):
+            if datasette is not None:
+                await datasette(scope, receive, send)
+            else:
+                await pages.error(scope, send, 404, NO_DATASETTE)
         elif (route := _route(path)) is not None:
             await pages.respond(scope, send, *route)
         else:
@@ -78,6 +83,11 @@ class Pages:
         self.site = views.Site(FeedList(out_dir))
         self.env = environment(site_title="coopfeed", db_served=False)
         self._local = threading.local()
+
+    async def error(self, scope, send, status: int, message: str) -> None:
+        """Answer with the error page."""
+        body = self.error_page(status, message)
+        await _send(send, status, b"" if scope["method"] == "HEAD" else body, HEADERS, len(body))
 
     async def respond(self, scope, send, view: Callable, args: tuple) -> None:
         """Answer one request for a page (GET or HEAD)."""

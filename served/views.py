@@ -21,6 +21,7 @@ MAX_PAGE = 500
 MAX_QUERY = 200
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
 ID_RE = re.compile(r"^[0-9a-f]{16}$")
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 HEALTH_FEED = "health"
 
@@ -101,6 +102,8 @@ def search(site: Site, store: Store, params: dict) -> Page:
     titles = browse.source_titles(store.db)
     if len(query) > MAX_QUERY:
         raise HTTPError(400, f"The query is too long (at most {MAX_QUERY} characters).")
+    if CONTROL_RE.search(query):
+        raise HTTPError(400, "The query holds a control character.")
     if source is not None and source not in titles:
         raise HTTPError(400, f"There is no source named {source!r}.")
     if language is not None and not LANGUAGE_RE.match(language):
@@ -111,7 +114,7 @@ def search(site: Site, store: Store, params: dict) -> Page:
     links = {"previous": _page_link(filters, page - 1) if page > 1 else None,
              "next": _page_link(filters, page + 1) if len(rows) > PAGE_SIZE else None}
     return Page("search.html", {"query": query, "source": source, "language": language, "page": page,
-                                "results": rows[:PAGE_SIZE], "sources": titles,
+                                "results": rows[:PAGE_SIZE], "first": (page - 1) * PAGE_SIZE + 1, "sources": titles,
                                 "languages": browse.languages(store.db), "links": links})
 
 
@@ -141,9 +144,11 @@ def _cursor(value: str | None) -> tuple[str, int] | None:
     newest, _, rowid = value.rpartition(",")
     try:
         datetime.fromisoformat(newest.replace("Z", "+00:00"))
-        return newest, int(rowid)
+        if rowid.isdigit() and int(rowid) < 2**63:
+            return newest, int(rowid)
     except ValueError:
-        raise HTTPError(400, f"before={value!r} is not a position in the list (time,number).") from None
+        pass
+    raise HTTPError(400, f"before={value!r} is not a position in the list (time,number).")
 
 
 def _page_number(value: str | None) -> int:

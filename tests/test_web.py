@@ -143,6 +143,7 @@ def test_the_sources_page_shows_health_runs_and_a_chart(web):
     ("/search?q=x&page=0", 400), ("/search?q=x&page=abc", 400), ("/search?q=x&page=99999", 400),
     ("/search?q=x&source=nosuch", 400), ("/search?q=x&language=%3Cscript%3E", 400),
     ("/search?q=" + "x" * 300, 400), ("/topics/all?before=yesterday", 400), ("/topics/all?before=2020-01-01,x", 400),
+    ("/topics/all?before=2020-01-01T00:00:00Z,99999999999999999999999", 400), ("/search?q=a%00b", 400),
 ])
 def test_unknown_pages_are_404_and_bad_queries_400_never_a_traceback(web, path, status):
     got, headers, body = get(web, path)
