@@ -11,7 +11,8 @@ own process and every page is asked for N times over one keep-alive connection, 
 its URLs (several articles, several queries per search class), after one request of each URL that is
 not counted (its time is printed as "first"). The baseline opens the store with sqlite3 in this
 process and runs the plain queries for what the page shows (no HTTP, no HTML), N times or, when they
-are slow, for 5 seconds (at least 5 runs). Prints p50 and p95 in milliseconds per page.
+are slow, for 5 seconds (at least 5 runs). Prints p50 and p95 in milliseconds per page, and how the
+pages' statements read items (EXPLAIN QUERY PLAN).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import argparse
 import http.client
 import json
 import os
+import re
 import socket
 import sqlite3
 import subprocess
@@ -56,7 +58,8 @@ def main() -> None:
         ours = {name: measure_http(port, paths, args.requests) for name, paths in urls.items()}
     plain = measure_sqlite(db, urls, args.requests)
     result = {"items": count(db, "items"), "requests": args.requests,
-              "pages": {name: {**ours[name], **plain[name], "example": urls[name][0]} for name in urls}}
+              "pages": {name: {**ours[name], **plain[name], "example": urls[name][0]} for name in urls},
+              "plans": query_plans(out, db, urls)}
     if args.json:
         print(json.dumps(result, indent=2, ensure_ascii=False))
         return
@@ -65,6 +68,9 @@ def main() -> None:
     for name, row in result["pages"].items():
         print(f"  {name:22} {row['first_ms']:7.1f} {row['p50_ms']:7.1f} {row['p95_ms']:7.1f} | "
               f"{row['sqlite3_p50_ms']:11.2f} {row['sqlite3_p95_ms']:7.2f}")
+    print("how the pages read items and item_topics (EXPLAIN QUERY PLAN of every statement they ran):")
+    for line, statements in result["plans"].items():
+        print(f"  {statements:3} x {line}")
 
 
 def prepare(folder: Path, items: int | None) -> tuple[Path, Path]:
@@ -207,6 +213,32 @@ def measure_sqlite(db: Path, urls: dict[str, list[str]], requests: int) -> dict:
         result[name] = {"sqlite3_p50_ms": ms(percentile(times, 0.5), 2), "sqlite3_p95_ms": ms(percentile(times, 0.95), 2)}
     conn.close()
     return result
+
+
+def query_plans(out: Path, db: Path, urls: dict[str, list[str]]) -> dict[str, int]:
+    """Every plan line on items or item_topics of the statements the pages run (in this process)."""
+    from collections import Counter
+    from urllib.parse import parse_qsl, unquote, urlsplit
+
+    from served.app import Pages, _route
+
+    pages = Pages(out, db)
+    statements: list[str] = []
+    pages.store().db.conn.set_trace_callback(statements.append)
+    for paths in urls.values():
+        for path in paths:
+            parts = urlsplit(path)
+            view, args = _route(unquote(parts.path))
+            pages.page(view, dict(parse_qsl(parts.query)), args)
+    pages.store().db.conn.set_trace_callback(None)
+    lines: Counter = Counter()
+    with sqlite3.connect(db) as conn:
+        for sql in set(statements):
+            if sql.lstrip().lower().startswith("select"):
+                for row in conn.execute("explain query plan " + sql):
+                    if re.match(r"(SCAN|SEARCH) (items|item_topics)\b", row[-1]):
+                        lines[row[-1]] += 1
+    return dict(lines.most_common())
 
 
 def sources_baseline(conn: sqlite3.Connection) -> None:
