@@ -220,7 +220,7 @@ def query_plans(out: Path, db: Path, urls: dict[str, list[str]]) -> dict[str, in
     from collections import Counter
     from urllib.parse import parse_qsl, unquote, urlsplit
 
-    from served.app import Pages, _route
+    from served.app import Pages, route
 
     pages = Pages(out, db)
     statements: list[str] = []
@@ -228,7 +228,7 @@ def query_plans(out: Path, db: Path, urls: dict[str, list[str]]) -> dict[str, in
     for paths in urls.values():
         for path in paths:
             parts = urlsplit(path)
-            view, args = _route(unquote(parts.path))
+            view, args = route(unquote(parts.path))
             pages.page(view, dict(parse_qsl(parts.query)), args)
     pages.store().db.conn.set_trace_callback(None)
     lines: Counter = Counter()

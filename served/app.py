@@ -67,8 +67,8 @@ def create_app(out_dir: Path, db_path: Path | None):
                 await datasette(scope, receive, send)
             else:
                 await pages.error(scope, send, 404, NO_DATASETTE)
-        elif (route := _route(path)) is not None:
-            await pages.respond(scope, send, *route)
+        elif (found := route(path)) is not None:
+            await pages.respond(scope, send, *found)
         else:
             await files(scope, receive, send)
 
@@ -122,7 +122,8 @@ class Pages:
         return store
 
 
-def _route(path: str) -> tuple[Callable, tuple] | None:
+def route(path: str) -> tuple[Callable, tuple] | None:
+    """The view of a page path and its arguments (a topic name, an article id), or None."""
     for pattern, view in ROUTES:
         match = pattern.match(path)
         if match:

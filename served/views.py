@@ -55,7 +55,7 @@ class Site:
 def index(site: Site, store: Store, params: dict) -> Page:
     """The topics with their counts and subscribe links, the health feed and the OPML file."""
     counts = site.counts.get(store.db)
-    feeds = [feed for feed in site.feeds.feeds()]
+    feeds = site.feeds.feeds()
     listed = {feed.name for feed in feeds}
     topics = [{"name": f.name, "title": f.title, "description": f.description, "formats": f.formats,
                "count": counts.get(f.name, 0)} for f in feeds if f.name != HEALTH_FEED]
