@@ -210,7 +210,8 @@ def measure_sqlite(db: Path, urls: dict[str, list[str]], requests: int) -> dict:
             times.append(time.perf_counter() - started)
             if len(times) >= MIN_BASELINE and time.perf_counter() > budget:
                 break  # a slow plain query: enough runs to show it
-        result[name] = {"sqlite3_p50_ms": ms(percentile(times, 0.5), 2), "sqlite3_p95_ms": ms(percentile(times, 0.95), 2)}
+        result[name] = {"sqlite3_p50_ms": ms(percentile(times, 0.5), 2),
+                        "sqlite3_p95_ms": ms(percentile(times, 0.95), 2)}
     conn.close()
     return result
 

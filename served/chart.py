@@ -28,7 +28,8 @@ def bars(runs: list[dict]) -> dict:
     for index, run in enumerate(runs):
         height = round(HEIGHT * run["new"] / most) if most else 0
         height = max(height, 1)  # a run with nothing new still shows as a line
-        label = f"{run['started']}: {run['new']} new, {run['updated']} updated, {run['failed']} failed ({run['status']})"
+        label = (f"{run['started']}: {run['new']} new, {run['updated']} updated, {run['failed']} failed "
+                 f"({run['status']})")
         shown.append(Bar(index * (BAR + GAP), HEIGHT - height, BAR, height, label,
                          run["status"] != "finished" or bool(run["failed"])))
     return {"width": max(len(runs) * (BAR + GAP), BAR), "height": HEIGHT, "most": most, "bars": shown}

@@ -86,7 +86,8 @@ def known(web, sql: str) -> tuple:
 
 def test_every_page_renders_readable_on_a_phone(tab, web):
     item_id, title = known(web, "select id, title from items where translation_of is not null and origin is not null")
-    for path, heading in [("/", "coopfeed: topics"), ("/topics/tibet", "Tibet (Xizang)"), (f"/articles/{item_id}", title),
+    for path, heading in [("/", "coopfeed: topics"), ("/topics/tibet", "Tibet (Xizang)"),
+                          (f"/articles/{item_id}", title),
                           ("/search?q=Qiandongnan", "Search"), ("/sources", "Source health")]:
         page = tab.open(path)
         assert page.locator("h1").inner_text() == heading
@@ -95,6 +96,9 @@ def test_every_page_renders_readable_on_a_phone(tab, web):
         assert [a.inner_text() for a in page.locator("nav a").all()] == ["Topics", "Search", "Sources", "Store (SQL)"]
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE["width"], (path, width)  # no sideways scrolling on a phone
+    page = tab.open("/topics/tibet")
+    chinese = page.locator('ul.items a[lang="zh"]')
+    assert chinese.count() >= 1 and re.search(r"[\u4e00-\u9fff]", chinese.first.inner_text())
 
 
 def test_links_and_subscribe_links_resolve(tab, web):
