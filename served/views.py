@@ -61,6 +61,7 @@ def index(site: Site, store: Store, params: dict) -> Page:
                "count": counts.get(f.name, 0)} for f in feeds if f.name != HEALTH_FEED]
     topics += [{"name": name, "title": name, "description": "", "formats": (), "count": count}
                for name, count in sorted(counts.items()) if name not in listed]
+    topics.sort(key=lambda t: (t["name"] != "all", t["name"].startswith("source-")))  # all, themes, portals
     health = next((feed for feed in feeds if feed.name == HEALTH_FEED), None)
     return Page("index.html", {"topics": topics, "health": health, "formats": FORMATS,
                                "opml": site.feeds.has_opml()})

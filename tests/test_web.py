@@ -133,6 +133,8 @@ def test_the_sources_page_shows_health_runs_and_a_chart(web):
     assert 'data-status="degraded"' in degraded and "http 1" in degraded
     assert "<svg" in degraded and "<rect" in degraded and "new, 0 updated" in degraded
     ok = body.split('id="source-zj_news"')[1].split("</section>")[0]
+    stored = db(web).execute("select count(*) from items where source = 'zj_news'").fetchone()[0]
+    assert f"<tr><th>Articles</th><td>{stored}, newest published " in ok
     assert "Last stored</th><td><a href=\"/articles/" in ok
 
 
