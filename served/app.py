@@ -112,7 +112,8 @@ class Pages:
             return 500, self.error_page(500, "This page failed; the error is in the server's log.")
 
     def error_page(self, status: int, message: str) -> bytes:
-        return render(self.env, "error.html", {"status": status, "reason": reason(status), "message": message})
+        return render(self.env, "error.html", {"section": "", "status": status, "reason": reason(status),
+                                               "message": message})
 
     def store(self) -> Store:
         """This thread's connection to the store."""

@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 from http import HTTPStatus
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
 FEED_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml", "json": "application/feed+json"}
@@ -16,7 +16,7 @@ MARK_RE = re.compile(r"\[([^\[\]]+)\]")
 def environment(**globals_: object) -> Environment:
     """The template environment, with ``globals_`` (site title, whether /db/ is served) in every page."""
     env = Environment(loader=PackageLoader("served", "templates"), autoescape=select_autoescape(["html"]),
-                      trim_blocks=True, lstrip_blocks=True)
+                      trim_blocks=True, lstrip_blocks=True, undefined=StrictUndefined)  # a typo fails the tests
     env.globals.update(when=when, at=at, mark=mark, feed_types=FEED_TYPES, **globals_)
     return env
 

@@ -16,7 +16,7 @@ import sqlite_utils
 import uvicorn
 
 from served import views
-from served.app import Pages, create_app
+from served.app import Pages, create_app, route
 from storage import Store
 from web_site import WebSite, free_port
 
@@ -291,3 +291,22 @@ def test_no_page_scans_the_items_table(web):
                     and "VIRTUAL" not in detail:
                 scans.append((detail, sql))
     assert not scans, scans
+
+
+def test_pages_of_a_store_before_its_first_build(tmp_path):
+    """No feed folder yet, a source without runs, an undated article without language: pages, not errors."""
+    path = tmp_path / "coopfeed.db"
+    with Store(path) as store:
+        store.save_source("zj_news", title="ZJ")
+        store.save_item({"url": "http://a.cn/1.html", "title": "Undated", "text": "x", "html": "",
+                         "published": None, "language": None}, source="zj_news")
+        item_id = store.items()[0]["id"]
+    (tmp_path / "public").mkdir()
+    pages = Pages(tmp_path / "public", path)
+    for page, params in [("/", {}), ("/sources", {}), ("/search", {}), ("/search", {"q": "Undated"}),
+                         (f"/articles/{item_id}", {})]:
+        view, args = route(page)
+        status, body = pages.page(view, params, args)
+        assert status == 200, (page, body[-400:])
+    assert b"undated, first seen" in pages.page(views.article, {}, (item_id,))[1]
+    assert b"never" in pages.page(views.sources, {}, ())[1]
