@@ -87,9 +87,11 @@ def test(name, config_path, db_path, limit):
 @click.option("--port", default=8080, show_default=True, help="Port to listen on.")
 @friendly
 def serve(out_dir, db_path, no_db, host, port):
-    """Serve the feeds (ETag, 304, gzip) and, with Datasette installed, the store at /db/."""
-    from feeds.serve import serve_feeds
+    """Serve the web pages and the feeds (ETag, 304, gzip) and, with Datasette installed, the store at /db/."""
+    import uvicorn
+
+    from served.app import create_app
 
     db = None if no_db or not Path(db_path).exists() else Path(db_path)
     click.echo(f"serving {out_dir}/ at http://{host}:{port}/" + (f" and {db} at /db/" if db else ""))
-    serve_feeds(Path(out_dir), db, host=host, port=port)
+    uvicorn.run(create_app(Path(out_dir), db), host=host, port=port, log_level="warning")

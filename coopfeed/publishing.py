@@ -55,7 +55,10 @@ def serve_with_schedule(config_path: Path, db_path: Path, out_dir: Path, *, port
                         echo: Callable[[str], None] = print, schedule: SourceSchedule | None = None) -> None:
     """Serve the feeds and re-crawl each source on its schedule, rebuilding the feeds after each crawl
     (or run ``schedule`` instead, e.g. the seeding of a cluster)."""
-    from feeds.serve import datasette_available, serve_feeds
+    import uvicorn
+
+    from feeds.serve import datasette_available
+    from served.app import create_app
     from scheduler import CrawlScheduler
 
     base_url = serving_url(host, port)
@@ -70,7 +73,7 @@ def serve_with_schedule(config_path: Path, db_path: Path, out_dir: Path, *, port
          f"everything: {base_url}all.atom{store}")
     echo("press Ctrl-C to stop")
     try:
-        serve_feeds(out_dir, db_path, host=host, port=port)
+        uvicorn.run(create_app(out_dir, db_path), host=host, port=port, log_level="warning")
     finally:
         schedule.stop()
 

@@ -11,6 +11,7 @@ from typing import Any
 import sqlite_utils
 
 from coopfeed.errors import StoreError
+from storage.browse import distinct_values
 from storage.clock import iso, stamp, to_utc, utc_now
 from storage.connection import open_database, store_errors, transaction
 from storage.duplicates import Sketches, find_duplicate
@@ -209,9 +210,11 @@ class Store(CrawlLog):
             [source])), None)
         count, last_added = self.db.execute(
             "select count(*), max(first_seen) from items where source = ?", [source]).fetchone()
+        # max() walks the index led by published_utc down to the source's first row: sorting the
+        # source's rows took 40 ms at 50,000 items a source.
         newest = self.db.execute(
-            "select published from items where source = ? and published_utc is not null "
-            "order by published_utc desc limit 1", [source]).fetchone()
+            "select published from items where source = :source and published_utc = "
+            "(select max(published_utc) from items where source = :source) limit 1", {"source": source}).fetchone()
         failures = self._run_failures(source, run)
         status = self.db.execute("select status, status_reason, status_since from sources where name = ?",
                                  [source]).fetchone() or (None, None, None)
@@ -235,9 +238,9 @@ class Store(CrawlLog):
 
     def _source_names(self) -> list[str]:
         """Every source the store knows of: configured, with items, or with runs."""
-        rows = self.db.execute("select name from sources union select source from items "
-                               "union select source from crawl_runs")
-        return sorted(name for (name,) in rows if name is not None)
+        rows = self.db.execute("select name from sources union select source from crawl_runs")
+        names = {name for (name,) in rows} | set(distinct_values(self.db, "items", "source"))
+        return sorted(name for name in names if name is not None)
 
     def _get(self, table: str, pk: str) -> dict | None:
         try:

@@ -1,0 +1,1 @@
+"""What coopfeed serves over HTTP: the web pages, the feed files and the store (Datasette) at /db/."""
