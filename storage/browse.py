@@ -2,8 +2,8 @@
 
 Every query walks an index (``EXPLAIN QUERY PLAN`` in tests/test_web.py):
 a topic's newest items come from the newest-first index (probing
-``item_topics``) when the topic is large, from ``item_topics`` (then sorted)
-when it is small; translations share their original's ``url`` (indexed);
+``item_topics``) when the topic holds a good share of the items, from
+``item_topics`` (then sorted) when it is small; translations share their original's ``url`` (indexed);
 topic counts are cached until ``item_topics`` or ``topic_rules`` change.
 """
 
@@ -15,8 +15,9 @@ import sqlite_utils
 
 from storage.schema import NEWEST
 
-#: A topic with more members than this is listed by walking the newest-first index.
-WALK_ABOVE = 2_000
+#: A topic holding at least this share of the items is listed by walking the newest-first index: a walk
+#: probes about 1/share rows per item shown.
+DENSE_TOPIC = 1 / 200
 #: Runs shown per source (the chart of new articles per run).
 RUNS_SHOWN = 20
 LIST_COLUMNS = ("items.rowid as rowid, items.id, items.url, items.source, items.title, items.published, "
@@ -49,23 +50,28 @@ def _membership_token(db: sqlite_utils.Database) -> tuple:
     return (last_row, *rules)
 
 
-def topic_items(db: sqlite_utils.Database, topic: str, members: int, limit: int = 20,
-                before: tuple[str, int] | None = None) -> list[dict]:
-    """A topic's items, newest first, older than ``before`` ((newest, rowid) of the last one shown).
+def topic_items(db: sqlite_utils.Database, topic: str, members: int | None = None, limit: int = 20,
+                before: tuple[str, int] | None = None, columns: str = LIST_COLUMNS) -> list[dict]:
+    """A topic's items, newest first (ties: newest row first), older than ``before`` ((newest, rowid) of the
+    last one shown). ``members``: how many items the topic has (picks the plan), counted when not given.
 
-    ``members``: how many items the topic has (picks the plan)."""
+    A topic holding at least DENSE_TOPIC of the items walks the newest-first index and stops at the limit;
+    a smaller one sorts its members (a walk would pass many rows of other topics first)."""
+    if members is None:
+        members = db.execute("select count(*) from item_topics where topic = ?", [topic]).fetchone()[0]
     args: dict = {"topic": topic, "limit": limit}
     older = ""
     if before:
         args.update(newest=before[0], rowid=before[1])
         older = (f" and {NEWEST} <= :newest and ({NEWEST} < :newest or items.rowid < :rowid)")
     order = f"order by {NEWEST} desc, items.rowid desc limit :limit"
-    if members > WALK_ABOVE:
-        sql = (f"select {LIST_COLUMNS} from items indexed by idx_items_newest where exists (select 1 "
+    total = db.execute("select max(rowid) from items").fetchone()[0] or 0
+    if members >= total * DENSE_TOPIC:
+        sql = (f"select {columns} from items indexed by idx_items_newest where exists (select 1 "
                f"from item_topics where item_topics.item_id = items.id and item_topics.topic = :topic)"
                f"{older} {order}")
     else:
-        sql = (f"select {LIST_COLUMNS} from item_topics join items on items.id = item_topics.item_id "
+        sql = (f"select {columns} from item_topics join items on items.id = item_topics.item_id "
                f"where item_topics.topic = :topic{older} {order}")
     return list(db.query(sql, args))
 

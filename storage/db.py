@@ -17,6 +17,7 @@ from storage.connection import open_database, store_errors, transaction
 from storage.duplicates import Sketches, find_duplicate
 from storage.ids import item_id
 from storage.runs import RUN_COLUMNS, CrawlLog
+from storage import browse
 from storage.schema import NEWEST, TABLES, cjk_bigrams
 from storage.search import search_items
 
@@ -26,6 +27,7 @@ logger = logging.getLogger(__name__)
 
 CONTENT_FIELDS = ("title", "text", "html", "published", "author", "origin", "editor")
 ARTICLE_FIELDS = ("url", *CONTENT_FIELDS, "language")
+ITEM_COLUMNS = f"items.*, items.rowid as rowid, {NEWEST} as newest"
 
 
 def content_hash(article: dict) -> str:
@@ -164,10 +166,11 @@ class Store(CrawlLog):
             where, args, order_by="coalesce(published_utc, first_seen) desc", limit=limit))
 
     @store_errors
-    def topic_items(self, topic: str, limit: int, offset: int = 0, members: int | None = None) -> list[dict]:
-        """A topic's items, newest first (undated ones by when they were first seen; ties newest row first).
-        ``members``: how many items the topic holds, when the caller knows."""
-        return topic_items(self.db, topic, limit, offset, members)
+    def topic_items(self, topic: str, limit: int, before: tuple[str, int] | None = None,
+                    members: int | None = None) -> list[dict]:
+        """A topic's items (every column), newest first (undated ones by when they were first seen); see
+        ``storage.browse.topic_items``."""
+        return browse.topic_items(self.db, topic, members, limit, before, columns=ITEM_COLUMNS)
 
     @store_errors
     def known_urls(self, source: str) -> set[str]:
@@ -263,27 +266,6 @@ def _item_row(article: dict, source: str, translated: bool) -> dict:
                published_utc=published_utc, content_hash=content_hash(row),
                translation_of=item_id(row["url"]) if translated else None)
     return row
-
-
-#: A topic holding at least this share of the items is read by walking the newest-first index.
-DENSE_TOPIC = 1 / 200
-ORDER = f"order by {NEWEST} desc, items.rowid desc"
-
-
-def topic_items(db: sqlite_utils.Database, topic: str, limit: int, offset: int = 0,
-                members: int | None = None) -> list[dict]:
-    """A topic's newest items. A topic with a good share of the store walks ``idx_items_newest`` and stops at
-    the limit; a small one sorts its members (the walk would pass many rows of other topics first)."""
-    if members is None:
-        members = db.execute("select count(*) from item_topics where topic = ?", [topic]).fetchone()[0]
-    total = db.execute("select max(rowid) from items").fetchone()[0] or 0
-    if members >= total * DENSE_TOPIC:
-        sql = ("select items.* from items indexed by idx_items_newest where exists (select 1 from item_topics "
-               f"where item_id = items.id and topic = ?) {ORDER} limit ? offset ?")
-    else:
-        sql = (f"select items.* from items where rowid in (select items.rowid from item_topics join items on "
-               f"items.id = item_topics.item_id where topic = ? {ORDER} limit ? offset ?) {ORDER}")
-    return list(db.query(sql, [topic, limit, offset]))
 
 
 def _count_kinds(failures: list[dict]) -> dict[str, int]:

@@ -193,7 +193,9 @@ def test_topic_items_are_newest_first_whether_the_topic_is_large_or_small(store)
             "select id from items where id in (select value from json_each(?)) "
             "order by coalesce(published_utc, first_seen) desc, rowid desc", [json.dumps(members)]))
         assert [row["id"] for row in store.topic_items(topic, 1000)] == [row["id"] for row in expected]
-        assert [row["id"] for row in store.topic_items(topic, 2, offset=1)] == [row["id"] for row in expected[1:3]]
+        first = store.topic_items(topic, 1)[0]
+        after = store.topic_items(topic, 2, before=(first["newest"], first["rowid"]))
+        assert [row["id"] for row in after] == [row["id"] for row in expected[1:3]]
     assert store.topic_items("nothing", 10) == []
 
 
