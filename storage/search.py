@@ -29,6 +29,7 @@ FEW = 2_000
 COLUMNS = "items.id, items.url, items.source, items.title, items.published, items.language, items.text"
 PHRASE_RE = re.compile(r'"([^"]*)"|(\S+)')
 SPACE_RE = re.compile(r"\s+")
+CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")  # FTS5 reads a NUL as the end of the query string
 CJK_PAIR_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2}")
 
 
@@ -37,6 +38,7 @@ def query_terms(query: str) -> list[str]:
 
     Example: ``query_terms('援藏 "Li Qiang" scrapy-redis') == ["援藏", "Li Qiang", "scrapy-redis"]``
     """
+    query = CONTROL_RE.sub(" ", query)
     if query.count('"') % 2:
         query += '"'
     terms = (SPACE_RE.sub(" ", phrase or word).strip() for phrase, word in PHRASE_RE.findall(query))

@@ -209,6 +209,11 @@ def filled(store):
     return store
 
 
+def test_control_characters_in_a_query_are_spaces(filled):
+    assert titles(filled.search("Rabbit\x00farms")) == titles(filled.search("Rabbit farms")) != []
+    assert filled.search("\x00\x01") == []
+
+
 def test_search_finds_english_ranked_and_quoted(filled):
     rows = filled.search("Qiandongnan rabbit")
     assert titles(rows) == [ARTICLE["title"]]
