@@ -50,13 +50,15 @@ def assign_after_crawl(config_path: Path, db_path: Path) -> None:
         store.close()
 
 
-def serve_with_schedule(config_path: Path, db_path: Path, out_dir: Path, *, port: int, host: str = "127.0.0.1",
-                        echo: Callable[[str], None] = print) -> None:
-    """Serve the feeds and re-crawl each source on its schedule, rebuilding the feeds after each crawl."""
-    from feeds.serve import datasette_available, serve_feeds
+def serve_with_schedule(config_path: Path, db_path: Path, out_dir: Path, sock: socket.socket, *,
+                        host: str = "127.0.0.1", echo: Callable[[str], None] = print) -> None:
+    """Serve the feeds on ``sock`` (bound by served.server.listen on ``host``) and re-crawl each source on
+    its schedule, rebuilding the feeds after each crawl."""
+    from feeds.serve import datasette_available
     from scheduler import CrawlScheduler
+    from served.server import build_app, serve
 
-    base_url = f"http://{host}:{port}/"
+    base_url = serving_url(host, sock.getsockname()[1])
     sources = list(load_sources(config_path).values())
     scheduler = CrawlScheduler(config_path, db_path, sources,
                                after_crawl=lambda _: publish(config_path, db_path, out_dir, base_url))
@@ -68,6 +70,6 @@ def serve_with_schedule(config_path: Path, db_path: Path, out_dir: Path, *, port
          f"everything: {base_url}all.atom{store}")
     echo("press Ctrl-C to stop")
     try:
-        serve_feeds(out_dir, db_path, host=host, port=port)
+        serve(build_app(out_dir, db_path), sock)
     finally:
         scheduler.stop()

@@ -1,0 +1,1 @@
+"""Serving: the listening socket, the ASGI app coopfeed serves and the uvicorn workers."""
