@@ -89,7 +89,7 @@ def serve(app, sock: socket.socket, workers: int = 1) -> None:
 def _run(app, sock: socket.socket) -> None:
     import uvicorn
 
-    config = uvicorn.Config(app, log_level="warning", lifespan="on", server_header=False)
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on", server_header=False)
     uvicorn.Server(config).run(sockets=[sock])
 
 
