@@ -86,11 +86,17 @@ def serve(app, sock: socket.socket, workers: int = 1) -> None:
     _wait(children)
 
 
+def uvicorn_config(app):
+    """uvicorn's settings: httptools and uvloop when installed ("auto"), no access log, no Server header."""
+    import uvicorn
+
+    return uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on", server_header=False)
+
+
 def _run(app, sock: socket.socket) -> None:
     import uvicorn
 
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on", server_header=False)
-    uvicorn.Server(config).run(sockets=[sock])
+    uvicorn.Server(uvicorn_config(app)).run(sockets=[sock])
 
 
 def _wait(children: list[int]) -> None:

@@ -309,3 +309,12 @@ def test_serve_with_two_workers_shares_one_port(out):
     finally:
         stop(process, signal.SIGTERM)
     assert not any(Path(f"/proc/{child}").exists() for child in children)
+
+
+def test_the_server_runs_on_httptools_and_uvloop(out):
+    from served.server import build_app, uvicorn_config
+
+    config = uvicorn_config(build_app(out, None))
+    config.load()
+    assert config.http_protocol_class.__name__ == "HttpToolsProtocol"
+    assert config.get_loop_factory().__module__.startswith("uvloop")
