@@ -52,7 +52,7 @@ def remove_stale_temporaries(folder: Path, older_than: float = STALE_AFTER) -> l
     removed = []
     try:
         entries = list(os.scandir(folder))
-    except FileNotFoundError:
+    except OSError:  # no folder yet, or none possible: writing the files says why
         return removed
     cutoff = time.time() - older_than
     for entry in entries:

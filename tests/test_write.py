@@ -64,3 +64,8 @@ def test_the_next_build_removes_what_a_killed_build_left(tmp_path):
         store.close()
     assert not left[0].exists() and (out / "index.html").exists()
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+def test_no_folder_no_temporaries(tmp_path):
+    (tmp_path / "afile").write_text("")
+    assert remove_stale_temporaries(tmp_path / "none") == remove_stale_temporaries(tmp_path / "afile" / "x") == []
