@@ -5,7 +5,9 @@ the ready-made header lists of a 200 and a 304 for each coding. The folder is
 watched with inotify (feeds/changes.py): before each request the server drains
 the watch and forgets the versions of files written, renamed or deleted since,
 so a request never touches the disk unless its file changed, and never gets a
-stale copy. Without inotify, each request stats its file instead.
+stale copy, whoever wrote it: ``coopfeed run``'s own builds, or another
+process rebuilding the folder ``coopfeed serve`` serves. Each worker process
+has its own watch and versions. Without inotify, each request stats its file.
 
 Last-Modified is sent only once its second is over (RFC 9110 §8.8.2.2): a date
 within a second of the write is weak, as a file rewritten in the same second
