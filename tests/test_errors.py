@@ -63,6 +63,13 @@ def test_serve_on_a_port_in_use_is_one_line(taken_port, tmp_path):
                    f"port {taken_port} on 127.0.0.1 is in use: choose another with --port")
 
 
+@pytest.mark.parametrize("args, expected", [
+    (["--out", "no-such-folder"], "Directory 'no-such-folder' does not exist"),
+    (["--workers", "0"], "0 is not in the range 1<=x<=64")])
+def test_serve_with_a_bad_option_is_one_line(tmp_path, args, expected):
+    one_line_error(run_coopfeed("serve", "--no-db", *args, cwd=tmp_path), expected, "coopfeed serve --help")
+
+
 def test_serve_on_an_unknown_host_is_one_line(tmp_path):
     one_line_error(run_coopfeed("serve", "--out", str(tmp_path), "--no-db", "--host", "no-such-host.invalid"),
                    "cannot listen on no-such-host.invalid", "--host")
