@@ -233,23 +233,24 @@ def run(config_path, db_path, out_dir, host, port, no_first_crawl, log_file, clu
     recorded as a failed run (`coopfeed status`), and serving goes on. With --cluster: seed the
     sources on their schedules for the cluster's workers and be its one writer instead of crawling.
     """
-    from coopfeed.demo import check_port_free
     from coopfeed.logs import setup_logging
     from coopfeed.publishing import publish, serve_with_cluster, serve_with_schedule, serving_url
     from crawler.sources import load_sources
     from scheduler import CrawlScheduler
+    from served.server import listen
 
     setup_logging(log_file)
     load_sources(config_path)  # a bad configuration stops here, before anything runs
-    check_port_free(port, host)
-    if cluster is not None:
-        serve_with_cluster(Path(config_path), Path(db_path), Path(out_dir), cluster_url(cluster, config_path),
-                           port=port, host=host, first_seed=not no_first_crawl, echo=click.echo)
-        return
-    if not no_first_crawl:
-        CrawlScheduler(config_path, db_path, []).run(None)
-    publish(Path(config_path), Path(db_path), Path(out_dir), serving_url(host, port))
-    serve_with_schedule(Path(config_path), Path(db_path), Path(out_dir), port=port, host=host, echo=click.echo)
+    sock = listen(host, port)  # a busy port too: bound once, before the first crawl
+    with sock:
+        if cluster is not None:
+            serve_with_cluster(Path(config_path), Path(db_path), Path(out_dir), cluster_url(cluster, config_path),
+                               sock, host=host, first_seed=not no_first_crawl, echo=click.echo)
+            return
+        if not no_first_crawl:
+            CrawlScheduler(config_path, db_path, []).run(None)
+        publish(Path(config_path), Path(db_path), Path(out_dir), serving_url(host, sock.getsockname()[1]))
+        serve_with_schedule(Path(config_path), Path(db_path), Path(out_dir), sock, host=host, echo=click.echo)
 
 
 def main() -> None:

@@ -84,14 +84,25 @@ def test(name, config_path, db_path, limit):
 @DB_OPTION
 @click.option("--no-db", is_flag=True, help="Do not serve the store under /db/.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8080, show_default=True, help="Port to listen on.")
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on (0: a free one).")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Server processes sharing the port.")
+@click.pass_context
 @friendly
-def serve(out_dir, db_path, no_db, host, port):
-    """Serve the web pages and the feeds (ETag, 304, gzip) and, with Datasette installed, the store at /db/."""
-    import uvicorn
+def serve(ctx, out_dir, db_path, no_db, host, port, workers):
+    """Serve the web pages and the feeds (ETag, 304, gzip) and, with Datasette installed, the store at /db/.
 
-    from served.app import create_app
+    Example: coopfeed serve --out public --db coopfeed.db --port 8080 --workers 2
+    """
+    from served.server import address, build_app, check_store, listen
+    from served.server import serve as serve_app
 
-    db = None if no_db or not Path(db_path).exists() else Path(db_path)
-    click.echo(f"serving {out_dir}/ at http://{host}:{port}/" + (f" and {db} at /db/" if db else ""))
-    uvicorn.run(create_app(Path(out_dir), db), host=host, port=port, log_level="warning")
+    db = None if no_db else Path(db_path)
+    if db is not None and not db.exists() and ctx.get_parameter_source("db_path").name == "DEFAULT":
+        db = None  # no store where the default points: serve the feeds alone
+    if db is not None:
+        check_store(db)
+    sock = listen(host, port)
+    click.echo(f"serving {out_dir}/ at {address(sock)}" + (f" and {db} at /db/" if db else ""))
+    serve_app(build_app(Path(out_dir), db), sock, workers=workers)

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from coopfeed.crawling import crawl_child
 from coopfeed.errors import CoopfeedError
-from coopfeed.publishing import publish, serve_with_schedule
+from coopfeed.publishing import publish, serve_with_schedule, serving_url
 from coopfeed.tomlfile import read_config
 from crawler.run import RunSummary
 
@@ -95,12 +95,6 @@ def replica_port(directory: Path) -> int:
     return REPLICA_PORT if port_is_free(REPLICA_PORT) else 0
 
 
-def check_port_free(port: int, host: str = "127.0.0.1") -> None:
-    """CoopfeedError (one line) when ``port`` cannot be listened on."""
-    if port and not port_is_free(port, host):
-        raise CoopfeedError(f"port {port} on {host} is in use: choose another with --port")
-
-
 def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
     """Whether a server could listen on ``host:port`` now."""
     with socket.socket() as sock:
@@ -126,24 +120,35 @@ def _port_in(config: Path) -> int | None:
 def run_demo(directory: Path, *, once: bool, port: int, synthetic: int = 0,
              echo: Callable[[str], None] = print) -> list[RunSummary]:
     """Replica, crawl, feeds; then (without ``once``) serve them with scheduled re-crawls."""
+    from served.server import listen
+
     directory.mkdir(parents=True, exist_ok=True)
-    if not once:
-        check_port_free(port)
+    sock = None if once else listen("127.0.0.1", port)  # a busy port fails now, before the crawl
+    try:
+        return _run_demo(directory, sock or port, synthetic, echo)
+    finally:
+        if sock is not None:
+            sock.close()
+
+
+def _run_demo(directory: Path, serving: socket.socket | int, synthetic: int,
+              echo: Callable[[str], None]) -> list[RunSummary]:
+    """The demo once the feed server's socket is bound (``serving``), or with its port for self links."""
+    sock = serving if isinstance(serving, socket.socket) else None
     server = start_replica(port=replica_port(directory), synthetic=synthetic)
     try:
         echo(f"replica: {server.base_url}/")
         config = write_demo_config(directory, server.base_url)
         db_path, out_dir = directory / "coopfeed.db", directory / "feeds"
-        feed_url = f"http://127.0.0.1:{port}/"
+        feed_url = serving_url("127.0.0.1", sock.getsockname()[1] if sock else serving)
         summaries = crawl_child(config, db_path)
         for summary in summaries:
             echo(summary.line())
         report = publish(config, db_path, out_dir, feed_url)
         echo(f"store: {db_path} (try: coopfeed search Sichuan --db {db_path})")
         echo(f"feeds: {out_dir}/ ({len(report.entries)} topics, {report.entries.get('all', 0)} articles in 'all')")
-        if once:
-            return summaries
-        serve_with_schedule(config, db_path, out_dir, port=port, echo=echo)
+        if sock is not None:
+            serve_with_schedule(config, db_path, out_dir, sock, echo=echo)
         return summaries
     finally:
         server.stop()

@@ -51,17 +51,17 @@ def assign_after_crawl(config_path: Path, db_path: Path) -> None:
         store.close()
 
 
-def serve_with_schedule(config_path: Path, db_path: Path, out_dir: Path, *, port: int, host: str = "127.0.0.1",
-                        echo: Callable[[str], None] = print, schedule: SourceSchedule | None = None) -> None:
-    """Serve the feeds and re-crawl each source on its schedule, rebuilding the feeds after each crawl
-    (or run ``schedule`` instead, e.g. the seeding of a cluster)."""
-    import uvicorn
-
-    from feeds.serve import datasette_available
-    from served.app import create_app
+def serve_with_schedule(config_path: Path, db_path: Path, out_dir: Path, sock: socket.socket, *,
+                        host: str = "127.0.0.1", echo: Callable[[str], None] = print,
+                        schedule: SourceSchedule | None = None) -> None:
+    """Serve the feeds and pages on ``sock`` (bound by served.server.listen on ``host``) and re-crawl each
+    source on its schedule, rebuilding the feeds after each crawl (or run ``schedule`` instead, e.g. the
+    seeding of a cluster)."""
+    from served.datasette import available as datasette_available
     from scheduler import CrawlScheduler
+    from served.server import build_app, serve
 
-    base_url = serving_url(host, port)
+    base_url = serving_url(host, sock.getsockname()[1])
     if schedule is None:
         schedule = CrawlScheduler(config_path, db_path, list(load_sources(config_path).values()),
                                   after_crawl=lambda _: publish(config_path, db_path, out_dir, base_url))
@@ -73,12 +73,12 @@ def serve_with_schedule(config_path: Path, db_path: Path, out_dir: Path, *, port
          f"everything: {base_url}all.atom{store}")
     echo("press Ctrl-C to stop")
     try:
-        uvicorn.run(create_app(out_dir, db_path), host=host, port=port, log_level="warning")
+        serve(build_app(out_dir, db_path), sock)
     finally:
         schedule.stop()
 
 
-def serve_with_cluster(config_path: Path, db_path: Path, out_dir: Path, redis_url: str, *, port: int,
+def serve_with_cluster(config_path: Path, db_path: Path, out_dir: Path, redis_url: str, sock: socket.socket, *,
                        host: str = "127.0.0.1", first_seed: bool = True, echo: Callable[[str], None] = print) -> None:
     """``coopfeed run --cluster``: seed the sources on their schedules, store what the workers send (the one
     writer, in a thread), rebuild the feeds after each finished round, and serve them."""
@@ -86,7 +86,7 @@ def serve_with_cluster(config_path: Path, db_path: Path, out_dir: Path, redis_ur
     from scheduler import SeedScheduler
 
     check_redis(redis_url)
-    base_url = serving_url(host, port)
+    base_url = serving_url(host, sock.getsockname()[1])
     writer = IngestThread(redis_url, db_path, after_round=lambda _: publish(config_path, db_path, out_dir, base_url))
     writer.start()
     writer.started_writing.wait(60)
@@ -95,6 +95,6 @@ def serve_with_cluster(config_path: Path, db_path: Path, out_dir: Path, redis_ur
         if first_seed:
             schedule.run(None)
         publish(config_path, db_path, out_dir, base_url)
-        serve_with_schedule(config_path, db_path, out_dir, port=port, host=host, echo=echo, schedule=schedule)
+        serve_with_schedule(config_path, db_path, out_dir, sock, host=host, echo=echo, schedule=schedule)
     finally:
         writer.stop()

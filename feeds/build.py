@@ -19,7 +19,7 @@ from feeds.membership import assign_topics
 from feeds.pages import index_html, opml
 from feeds.state import BuildState
 from feeds.topics import Topic
-from feeds.write import write_if_changed
+from feeds.write import remove_stale_temporaries, write_if_changed
 from storage import Store
 from storage.locks import build_lock
 
@@ -44,6 +44,7 @@ def build_feeds(store: Store, topics: list[Topic], out_dir: Path, *, base_url: s
     base_url = base_url.rstrip("/") + "/"
     check_out_dir(out_dir)
     with build_lock(store.path):
+        remove_stale_temporaries(out_dir)  # left by a build killed while writing
         counts = assign_topics(store, topics)
         labels = {topic.name: topic.title for topic in topics if not topic.name.startswith("source-")}
         report, state = BuildReport(), BuildState(out_dir, list(EXTENSIONS.values()))

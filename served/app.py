@@ -48,7 +48,7 @@ NO_DATASETTE = "The store is not browsable here: install the datasette extra (pi
 
 def create_app(out_dir: Path, db_path: Path | None):
     """The ASGI app serving the pages, ``/db/`` (Datasette, when installed) and the feed folder."""
-    files = feed_app(Path(out_dir), None)
+    files = feed_app(Path(out_dir))
     if db_path is None:
         return files
     pages = Pages(Path(out_dir), Path(db_path))

@@ -93,3 +93,27 @@ def test_a_replica_port_taken_by_another_program_is_one_clear_line(tmp_path):
         result = run_coopfeed("demo", "--once", "--dir", str(folder))
     assert result.returncode == 1 and result.stderr.count("\n") == 1
     assert f"port {port} is in use" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_demo_on_port_0_links_its_feeds_to_the_port_it_serves_on(tmp_path):
+    process = subprocess.Popen([sys.executable, "-m", "coopfeed", "demo", "--dir", str(tmp_path / "demo"),
+                                "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        line = ""
+        while not line.startswith("subscribe:") and process.poll() is None:
+            line = process.stdout.readline()
+        port = urlsplit(line.split()[1]).port
+        assert port
+        body = None
+        deadline = time.monotonic() + 10
+        while body is None and time.monotonic() < deadline:
+            try:
+                body = urllib.request.urlopen(f"http://127.0.0.1:{port}/tibet.atom", timeout=2).read()
+            except OSError:
+                time.sleep(0.2)
+        assert feedparser.parse(body).feed.links[0].href == f"http://127.0.0.1:{port}/tibet.atom"
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
+    assert "Traceback" not in stderr

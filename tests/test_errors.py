@@ -35,7 +35,7 @@ def test_a_usage_error_is_one_line(tmp_path):
 
 
 @pytest.mark.parametrize("args", [["replica", "serve", "--port", "99999"], ["demo", "--port", "99999"],
-                                  ["run", "--port", "70000"]])
+                                  ["run", "--port", "70000"], ["serve", "--port", "99999"]])
 def test_a_port_out_of_range_is_one_line(args):
     one_line_error(run_coopfeed(*args), "is not in the range 0<=x<=65535")
 
@@ -56,6 +56,37 @@ def test_demo_on_a_port_in_use_says_so_before_crawling(taken_port, tmp_path):
     one_line_error(run_coopfeed("demo", "--dir", str(tmp_path / "d"), "--port", str(taken_port)),
                    f"port {taken_port} on 127.0.0.1 is in use")
     assert not (tmp_path / "d" / "coopfeed.db").exists()
+
+
+def test_serve_on_a_port_in_use_is_one_line(taken_port, tmp_path):
+    one_line_error(run_coopfeed("serve", "--out", str(tmp_path), "--no-db", "--port", str(taken_port)),
+                   f"port {taken_port} on 127.0.0.1 is in use: choose another with --port")
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["--out", "no-such-folder"], "Directory 'no-such-folder' does not exist"),
+    (["--workers", "0"], "0 is not in the range 1<=x<=64")])
+def test_serve_with_a_bad_option_is_one_line(tmp_path, args, expected):
+    one_line_error(run_coopfeed("serve", "--no-db", *args, cwd=tmp_path), expected, "coopfeed serve --help")
+
+
+def test_serve_on_an_unknown_host_is_one_line(tmp_path):
+    one_line_error(run_coopfeed("serve", "--out", str(tmp_path), "--no-db", "--host", "no-such-host.invalid"),
+                   "cannot listen on no-such-host.invalid", "--host")
+
+
+@pytest.mark.parametrize("content, expected", [
+    (b"just text, not SQLite\n", "file is not a database"), (None, "no such table: items"),
+    ("missing", "no such store")])
+def test_serve_with_a_db_that_is_no_store_is_one_line(tmp_path, content, expected):
+    db = tmp_path / "store.txt"
+    if content is None:
+        sqlite_utils.Database(db)["other"].insert({"x": 1})
+    elif content != "missing":
+        db.write_bytes(content)
+    result = run_coopfeed("serve", "--out", str(tmp_path), "--db", str(db), "--port", "0", timeout=30)
+    one_line_error(result, str(db), expected)
+    assert result.stdout == ""  # nothing served
 
 
 def test_run_with_a_bad_config_says_so_once(tmp_path):

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from conftest import ROOT, run_coopfeed
+from conftest import ROOT
 from replica.truth import expected_articles
 from storage.locks import state_dir
 

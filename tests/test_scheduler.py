@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 
 import sqlite_utils
 
@@ -94,3 +95,37 @@ def test_coopfeed_run_logs_one_line_per_source_per_crawl(site, tmp_path):
     assert all(re.match(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d (INFO|WARNING) \w+: \d+ new", line) for line in lines)
     assert "WARNING zj_news: 15 new" in log.read_text() and "[degraded:" in log.read_text()
     assert lines[0] in stderr and "Traceback" not in stderr
+
+
+def test_coopfeed_run_on_all_addresses_links_to_feeds_base_url_and_serves_on_the_port_it_bound(crawled, tmp_path):
+    import feedparser
+
+    site, _ = crawled
+    db = tmp_path / "copy.db"
+    db.write_bytes(site.db.read_bytes())
+    (tmp_path / "topics.toml").write_bytes((site.config.parent / "topics.toml").read_bytes())
+    config = tmp_path / "sources.toml"
+    config.write_text(site.config.read_text(encoding="utf-8") + '\n[feeds]\nbase_url = "https://feeds.example.org/"\n',
+                      encoding="utf-8")
+    process = subprocess.Popen([sys.executable, "-m", "coopfeed", "run", "--config", str(config), "--db", str(db),
+                                "--out", str(tmp_path / "feeds"), "--host", "0.0.0.0", "--port", "0",
+                                "--no-first-crawl"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        line = ""
+        while not line.startswith("subscribe:") and process.poll() is None:
+            line = process.stdout.readline()
+        port = int(re.search(r"http://[^/]+:(\d+)/index.html", line).group(1))
+        assert port != 0
+        body = None
+        deadline = time.monotonic() + 10
+        while body is None and time.monotonic() < deadline:
+            try:
+                body = urllib.request.urlopen(f"http://127.0.0.1:{port}/all.atom", timeout=2).read()
+            except OSError:
+                time.sleep(0.2)
+        assert feedparser.parse(body).feed.links[0].href == "https://feeds.example.org/all.atom"
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
+    assert "Traceback" not in stderr

@@ -1,19 +1,26 @@
-"""Serving feeds over real HTTP: content types, ETag/Last-Modified, 304, gzip, Datasette at /db/."""
+"""Serving feeds over real HTTP: content types, ETag/Last-Modified, 304, gzip (RFC 9110), Datasette at /db/."""
 
 from __future__ import annotations
 
 import gzip
 import http.client
 import json
+import os
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
+from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
 
 import pytest
 import uvicorn
 
-from feeds.serve import feed_app
+from conftest import ROOT
+from served.app import create_app
+from feeds.write import write_if_changed
 from storage import Store
 
 
@@ -28,7 +35,7 @@ class Served:
 
     def __init__(self, out: Path, db: Path | None = None):
         self.port = free_port()
-        config = uvicorn.Config(feed_app(out, db), host="127.0.0.1", port=self.port, log_level="error")
+        config = uvicorn.Config(create_app(out, db), host="127.0.0.1", port=self.port, log_level="error")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
@@ -59,6 +66,8 @@ def out(tmp_path):
     (folder / "topics.opml").write_text("<opml version='2.0'/>", encoding="utf-8")
     (folder / "index.html").write_text("<!DOCTYPE html><title>coopfeed</title>", encoding="utf-8")
     (tmp_path / "secret.toml").write_text("password = 1", encoding="utf-8")
+    for path in folder.iterdir():  # built an hour ago: Last-Modified is strong (see feeds/files.py)
+        os.utime(path, (time.time() - 3600, time.time() - 3600))
     return folder
 
 
@@ -138,3 +147,177 @@ def test_datasette_serves_the_store_read_only_with_search(out, tmp_path):
         assert status in (403, 404, 405)
     finally:
         server.stop()
+
+
+def test_a_304_carries_the_validators_and_no_content_headers(served):
+    for accept in ("gzip", "identity"):
+        _, first, _ = served.get("/all.rss", Accept_Encoding=accept)
+        status, headers, body = served.get("/all.rss", Accept_Encoding=accept, If_None_Match=first["etag"])
+        assert status == 304 and body == b""
+        assert not {"content-length", "content-type", "content-encoding", "transfer-encoding"} & set(headers)
+        for name in ("etag", "cache-control", "vary", "last-modified"):
+            assert headers[name] == first[name]
+
+
+@pytest.mark.parametrize("accept, coding", [
+    ("gzip", "gzip"), ("gzip;q=0.5", "gzip"), ("x-gzip", "gzip"), ("*", "gzip"), ("identity;q=0, gzip", "gzip"),
+    ("gzip;q=0", "identity"), ("gzip;q=0, identity", "identity"), ("gzip;q=0.5, identity;q=0.8", "identity"),
+    ("br", "identity"), ("", "identity"), ("*;q=0, identity", "identity"), ("GZIP;Q=0", "identity"),
+    ("gzip;q=abc", "identity"), ("*;q=0", None), ("identity;q=0", None), ("gzip;q=0, identity;q=0", None)])
+def test_accept_encoding_q_values_are_honoured(served, out, accept, coding):
+    status, headers, body = served.get("/all.rss", Accept_Encoding=accept)
+    if coding is None:
+        assert status == 406 and headers["vary"] == "Accept-Encoding"
+        return
+    assert status == 200 and headers.get("content-encoding", "identity") == coding
+    assert (gzip.decompress(body) if coding == "gzip" else body) == (out / "all.rss").read_bytes()
+
+
+def test_a_small_file_goes_out_plain_unless_plain_is_refused(served, out):
+    assert "content-encoding" not in served.get("/all.atom", Accept_Encoding="gzip")[1]
+    status, headers, body = served.get("/all.atom", Accept_Encoding="identity;q=0, gzip")
+    assert status == 200 and headers["content-encoding"] == "gzip"
+    assert gzip.decompress(body) == (out / "all.atom").read_bytes()
+
+
+def test_a_file_rewritten_within_its_second_is_never_answered_304(served, out):
+    """If-Modified-Since has a 1-second resolution: the date of a fresh file is weak (RFC 9110 §8.8.2.2)."""
+    path = out / "all.json"
+    same_second = 0
+    for round in range(10):
+        write_if_changed(path, f'{{"version": "a{round}"}}'.encode())
+        _, first, _ = served.get("/all.json")
+        since = first.get("last-modified") or formatdate(path.stat().st_mtime, usegmt=True)  # as a client would
+        write_if_changed(path, f'{{"version": "b{round}"}}'.encode())
+        same_second += int(path.stat().st_mtime) == int(parsedate_to_datetime(since).timestamp())
+        status, _, body = served.get("/all.json", If_Modified_Since=since)
+        assert status == 200 and f"b{round}".encode() in body
+    assert same_second >= 5  # the case this is about: the rewrite kept the date
+
+
+def test_last_modified_is_sent_once_its_second_is_over(served, out):
+    time.sleep(1 - time.time() % 1)  # written early in its second: over half a second to ask in
+    (out / "all.json").write_text('{"version": "new"}', encoding="utf-8")
+    assert "last-modified" not in served.get("/all.json")[1]
+    time.sleep(1.2)
+    _, headers, _ = served.get("/all.json")
+    assert served.get("/all.json", If_Modified_Since=headers["last-modified"])[0] == 304
+
+
+def test_if_none_match_wins_over_if_modified_since(served):
+    _, headers, _ = served.get("/all.rss")
+    status, _, _ = served.get("/all.rss", If_None_Match='"other"', If_Modified_Since=headers["last-modified"])
+    assert status == 200
+    assert served.get("/all.rss", If_None_Match=f'"x", W/{headers["etag"]}')[0] == 304
+    assert served.get("/all.rss", If_None_Match="*")[0] == 304
+
+
+@pytest.mark.parametrize("how", ["rename", "in place"])
+def test_a_changed_file_is_never_answered_from_memory(served, out, how):
+    path = out / "all.rss"
+    _, headers, _ = served.get("/all.rss")
+    for round in range(20):
+        data = f"<rss version='2.0'><!-- {how} {round} --></rss>".encode()
+        write_if_changed(path, data) if how == "rename" else path.write_bytes(data)
+        status, new, body = served.get("/all.rss", If_None_Match=headers["etag"])
+        assert status == 200 and body == data and new["etag"] != headers["etag"]
+        headers = new
+    path.unlink()
+    assert served.get("/all.rss")[0] == 404
+    path.write_bytes(b"<rss version='2.0'/>")
+    assert served.get("/all.rss")[2] == b"<rss version='2.0'/>"
+
+
+def test_each_version_is_built_once_and_watched_not_stat(out):
+    from feeds.files import FeedFiles
+
+    files = FeedFiles(out)
+    first = files.version("/all.rss")
+    assert files.version("/all.rss") is first and files._watch.available
+    write_if_changed(out / "all.rss", b"<rss version='2.0'><channel/></rss>")
+    assert files.version("/all.rss") is not first and files.version("/all.rss").bodies["identity"].endswith(b"</rss>")
+
+
+def test_without_inotify_each_request_checks_its_file(out, monkeypatch):
+    monkeypatch.setattr("feeds.changes._libc", lambda: None)
+    server = Served(out)
+    try:
+        _, headers, _ = server.get("/all.rss")
+        write_if_changed(out / "all.rss", b"<rss version='2.0'><channel/></rss>")
+        status, _, body = server.get("/all.rss", If_None_Match=headers["etag"])
+        assert status == 200 and body == b"<rss version='2.0'><channel/></rss>"
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize("accept", ["gzip", "identity"])
+def test_head_answers_the_headers_of_get_without_a_body(served, accept):
+    _, got, _ = served.get("/all.rss", Accept_Encoding=accept)
+    status, headers, body = served.get("/all.rss", method="HEAD", Accept_Encoding=accept)
+    assert status == 200 and body == b""
+    assert {k: v for k, v in headers.items() if k != "date"} == {k: v for k, v in got.items() if k != "date"}
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "OPTIONS", "PATCH"])
+def test_other_methods_get_405_with_allow(served, method):
+    status, headers, _ = served.get("/all.rss", method=method)
+    assert status == 405 and headers["allow"] == "GET, HEAD"
+
+
+def start_serve(*args: str) -> tuple[subprocess.Popen, int]:
+    """``coopfeed serve ARGS --port 0`` in a child process, and the port its first line names."""
+    process = subprocess.Popen([sys.executable, "-m", "coopfeed", "serve", *args, "--port", "0"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "PYTHONPATH": str(ROOT)})
+    line = process.stdout.readline()
+    assert line.startswith("serving ") and "http://127.0.0.1:" in line, line + process.stderr.read()
+    return process, int(line.rsplit(":", 1)[1].split("/")[0])
+
+
+def get(port: int, path: str) -> int:
+    """The status of a GET, waiting up to 10 s for the server to answer."""
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", path)
+            return connection.getresponse().status
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+def stop(process: subprocess.Popen, sig: int = signal.SIGINT) -> str:
+    process.send_signal(sig)
+    _, stderr = process.communicate(timeout=20)
+    assert process.returncode == 0 and "Traceback" not in stderr, stderr
+    return stderr
+
+
+def test_serve_on_port_0_names_the_port_it_listens_on(out):
+    process, port = start_serve("--out", str(out), "--no-db")
+    try:
+        assert get(port, "/all.rss") == 200
+    finally:
+        stop(process)
+
+
+def test_serve_with_two_workers_shares_one_port(out):
+    process, port = start_serve("--out", str(out), "--no-db", "--workers", "2")
+    try:
+        assert [get(port, "/all.rss") for _ in range(20)] == [200] * 20
+        children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+        assert len(children) == 2
+    finally:
+        stop(process, signal.SIGTERM)
+    assert not any(Path(f"/proc/{child}").exists() for child in children)
+
+
+def test_the_server_runs_on_httptools_and_uvloop(out):
+    from served.server import build_app, uvicorn_config
+
+    config = uvicorn_config(build_app(out, None))
+    config.load()
+    assert config.http_protocol_class.__name__ == "HttpToolsProtocol"
+    assert config.get_loop_factory().__module__.startswith("uvloop")
