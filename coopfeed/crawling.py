@@ -13,6 +13,7 @@ from pathlib import Path
 from coopfeed.errors import ConfigError, CoopfeedError
 from coopfeed.progress import CrawlProgress
 from coopfeed.tomlfile import read_config
+from crawler.processes import crawl_in_processes
 from crawler.run import CrawlBusy, RunSummary, crawl, crawl_in_child, crawl_settings
 from crawler.sources import Source, load_sources, parse_sources
 from storage import Store
@@ -42,7 +43,7 @@ def crawl_sources(config_path: str | Path, db_path: str | Path, names: list[str]
         started = utc_now()
         progress = CrawlProgress()
         try:
-            summaries = crawl(sources, settings, on_event=progress)
+            summaries = crawl_in_processes(sources, settings, on_event=progress)
         finally:
             progress.finish()
         record_crashes(db_path, started, summaries)

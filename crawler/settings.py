@@ -73,6 +73,7 @@ TELNETCONSOLE_ENABLED = False
 FEED_EXPORT_ENCODING = "utf-8"
 
 # coopfeed's own settings.
+COOPFEED_CRAWL_PROCESSES = -1  # crawl processes the sources are spread over; -1: one per core (at most one per source)
 COOPFEED_EXTRACT_WORKERS = -1  # extraction worker processes; -1: one per core, 0: in the crawl process
 COOPFEED_WORKER_MEMORY_MB = 1024  # memory a worker may use beyond its start; a page needing more is too_large
 COOPFEED_CONFIG = "sources.toml"  # sources (and topics) configuration

@@ -87,6 +87,13 @@ def shared_extractor(workers: int, memory_mb: int) -> Extractor:
     return _shared[key]
 
 
+def close_shared() -> None:
+    """Stop every shared Extractor's workers (a forked crawl process ends without running atexit)."""
+    for extractor in _shared.values():
+        extractor.close()
+    _shared.clear()
+
+
 def _extract(body: bytes, url: str, **options: Any) -> tuple:
     """In a worker: ("ok", article fields, problems) or ("error", message, kind); nothing is raised
     (an exception's extra attributes would not survive the trip back)."""

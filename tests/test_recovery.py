@@ -64,6 +64,63 @@ def test_kill_9_at_five_points_then_a_plain_crawl_stores_what_an_uninterrupted_c
     assert content(victim) == expected  # and the next crawl adds nothing
 
 
+def with_processes(site: Site, count: int, tmp_path):
+    """A copy of the site's config crawling with ``count`` processes."""
+    config = tmp_path / f"processes-{count}.toml"
+    config.write_text(site.config.read_text().replace("[scrapy]", f"[scrapy]\nCOOPFEED_CRAWL_PROCESSES = {count}"))
+    return config
+
+
+def children(pid: int) -> list[int]:
+    try:
+        return [int(child) for child in open(f"/proc/{pid}/task/{pid}/children").read().split()]
+    except OSError:
+        return []
+
+
+def alive(pid: int) -> bool:
+    try:
+        return open(f"/proc/{pid}/stat").read().split(") ")[1][0] != "Z"
+    except OSError:
+        return False
+
+
+def test_a_crawl_spread_over_processes_stores_what_one_process_stores_and_dies_whole_on_kill_9(big_site, tmp_path):
+    one, two = with_processes(big_site, 1, tmp_path), with_processes(big_site, 2, tmp_path)
+    for config, db in ((one, tmp_path / "one.db"), (two, tmp_path / "two.db")):
+        result = run_coopfeed("crawl", "--config", str(config), "--db", str(db))
+        assert result.returncode == 0, result.stderr
+    assert content(tmp_path / "one.db") == content(tmp_path / "two.db")
+    assert len(content(tmp_path / "two.db")) == 2043
+    process = subprocess.Popen([sys.executable, "-m", "coopfeed", "crawl", "--config", str(two), "--db",
+                                str(tmp_path / "killed.db")], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(2)
+    crawls = children(process.pid)
+    family = crawls + [pid for child in crawls for pid in children(child)]
+    assert len(crawls) == 2 and process.poll() is None
+    process.send_signal(signal.SIGKILL)
+    process.communicate(timeout=60)
+    deadline = time.monotonic() + 10
+    while any(alive(pid) for pid in family) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in family if alive(pid)]  # no crawl goes on without its parent
+
+
+def test_a_crawl_process_that_dies_is_a_failed_run_of_its_sources_and_the_others_finish(big_site, tmp_path):
+    config, db = with_processes(big_site, 2, tmp_path), tmp_path / "coopfeed.db"
+    process = subprocess.Popen([sys.executable, "-m", "coopfeed", "crawl", "--config", str(config), "--db", str(db)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(2)
+    first = min(children(process.pid))  # crawls zj_news, wttimes and xznmx_en (sources dealt out in turn)
+    os.kill(first, signal.SIGKILL)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 1 and "Traceback" not in stderr
+    runs = dict(sqlite3.connect(db).execute("select source, status from crawl_runs"))
+    assert runs["zj_news"] == runs["wttimes"] == "failed"
+    assert runs["sx_hotnews"] == runs["xznmx"] == "finished"
+    assert "exit status -9" in stderr
+
+
 def test_pages_broken_in_the_first_crawl_and_fixed_later_are_all_stored_by_the_next_plain_crawl(site):
     first = site.crawl()
     broken = {url for _, url, kind in expected_failures(site.replica, site.base_url) if kind != "date"}
