@@ -34,6 +34,7 @@ def crawl_sources(config_path: str | Path, db_path: str | Path, names: list[str]
     with Store(db_path) as store:
         for source in sources:
             store.save_source(source.name, **source.as_row())
+        whole = refresh or full_listing or any(store.needs_full_listing(source.name) for source in sources)
     overrides = dict(config["scrapy"])
     if verbose:
         overrides["LOG_LEVEL"] = "INFO"
@@ -43,7 +44,7 @@ def crawl_sources(config_path: str | Path, db_path: str | Path, names: list[str]
         started = utc_now()
         progress = CrawlProgress()
         try:
-            summaries = crawl_in_processes(sources, settings, on_event=progress)
+            summaries = crawl_in_processes(sources, settings, on_event=progress, spread=whole)
         finally:
             progress.finish()
         record_crashes(db_path, started, summaries)

@@ -3,10 +3,12 @@
 Scrapy runs every crawler of a process on one thread (its reactor), and a
 crawl of several sources keeps that thread busy while the other cores wait
 (extraction has its own worker processes, but the engine, the HTTP client and
-the store do not). So the sources are dealt out to ``COOPFEED_CRAWL_PROCESSES``
-forked processes (default: one per core, never more than the sources), each a
-whole ``crawler.run.crawl`` of its share with a share of the extraction
-workers. Each child dies with its parent (a kill -9 of the crawl stops them
+the store do not). So the sources of a crawl that reads whole listings (a
+first crawl, one after an interrupted crawl, ``--full``, ``--refresh``) are
+dealt out to ``COOPFEED_CRAWL_PROCESSES`` forked processes (default: one per
+core, never more than the sources), each a whole ``crawler.run.crawl`` of its
+share with a share of the extraction workers. An incremental crawl stays in
+one process: it fetches a few pages, and the forks would cost more than they save. Each child dies with its parent (a kill -9 of the crawl stops them
 all); a child that dies is a ``failed`` run of each of its sources.
 """
 
@@ -30,10 +32,11 @@ from crawler.workers import close_shared
 PR_SET_PDEATHSIG = 1
 
 
-def crawl_in_processes(sources: list[Source], settings: Settings,
-                       on_event: Callable[[str, str], None] | None = None) -> list[RunSummary]:
-    """Crawl the sources, spread over ``COOPFEED_CRAWL_PROCESSES`` processes; their summaries, in order."""
-    count = process_count(settings.getint("COOPFEED_CRAWL_PROCESSES", -1), len(sources))
+def crawl_in_processes(sources: list[Source], settings: Settings, on_event: Callable[[str, str], None] | None = None,
+                       spread: bool = True) -> list[RunSummary]:
+    """Crawl the sources, spread over ``COOPFEED_CRAWL_PROCESSES`` processes (with ``spread``: a crawl that
+    reads whole listings; an incremental one fetches too little to repay the forks); their summaries."""
+    count = process_count(settings.getint("COOPFEED_CRAWL_PROCESSES", -1), len(sources)) if spread else 1
     if count <= 1:
         return crawl(sources, settings, on_event)
     groups = [sources[index::count] for index in range(count)]
