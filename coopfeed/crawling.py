@@ -48,9 +48,10 @@ def crawl_sources(config_path: str | Path, db_path: str | Path, names: list[str]
         finally:
             progress.finish()
         record_crashes(db_path, started, summaries)
-    from coopfeed.publishing import assign_after_crawl  # feeds' modules: only once the crawl is done
+    if any(summary.new or summary.updated for summary in summaries):  # else nothing to assign
+        from coopfeed.publishing import assign_after_crawl  # feeds' modules: only once the crawl is done
 
-    assign_after_crawl(Path(config_path), Path(db_path))
+        assign_after_crawl(Path(config_path), Path(db_path))
     return summaries
 
 
