@@ -8,7 +8,8 @@ first crawl, one after an interrupted crawl, ``--full``, ``--refresh``) are
 dealt out to ``COOPFEED_CRAWL_PROCESSES`` forked processes (default: one per
 core, never more than the sources), each a whole ``crawler.run.crawl`` of its
 share with a share of the extraction workers. An incremental crawl stays in
-one process: it fetches a few pages, and the forks would cost more than they save. Each child dies with its parent (a kill -9 of the crawl stops them
+one process: it fetches a few pages, and the forks would cost more than they
+save. Each child dies with its parent (a kill -9 of the crawl stops them
 all); a child that dies is a ``failed`` run of each of its sources.
 """
 

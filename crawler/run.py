@@ -165,16 +165,20 @@ def crawl_in_child(config_path: str | Path, db_path: str | Path, names: list[str
     if refresh:
         command.append("--refresh")
     result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    if not quiet:
-        sys.stderr.write(result.stderr)
     if result.returncode == EXIT_BUSY:
         raise CrawlBusy(result.stderr.strip().splitlines()[-1].removeprefix("Error: "))
     try:
-        return [RunSummary(**row) for row in json.loads(result.stdout)]
+        summaries = [RunSummary(**row) for row in json.loads(result.stdout)]
     except (json.JSONDecodeError, TypeError):
+        sys.stderr.write("" if quiet else result.stderr)
         lines = [line for line in result.stderr.splitlines() if line.strip()]
         why = lines[-1] if lines else "no output"
         raise CoopfeedError(f"the crawl process failed (exit status {result.returncode}): {why}") from None
+    if not quiet:  # its warnings; the summary lines are the caller's to print
+        shown = {summary.line() for summary in summaries}
+        lines = result.stderr.splitlines(keepends=True)
+        sys.stderr.writelines(line for line in lines if line.rstrip("\n") not in shown)
+    return summaries
 
 
 class CrawlBusy(CoopfeedError):

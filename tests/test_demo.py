@@ -27,6 +27,7 @@ def test_demo_once_crawls_every_source_and_leaves_feeds(tmp_path):
     result = run_coopfeed("demo", "--once", "--dir", str(tmp_path / "demo"))
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
+    assert (result.stdout + result.stderr).count("zj_news: ") == 1  # each source's summary once
     db = sqlite_utils.Database(tmp_path / "demo" / "coopfeed.db")
     assert db["items"].count == 43
     assert {row["source"] for row in db.query("select distinct source from items")} == {
