@@ -24,9 +24,25 @@ def content(db_path) -> set[tuple[str, str]]:
         return set(conn.execute("select id, content_hash from items"))
 
 
+STARTED: list[subprocess.Popen] = []
+
+
 def coopfeed(*args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "coopfeed", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    process = subprocess.Popen([sys.executable, "-m", "coopfeed", *args], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    STARTED.append(process)
+    return process
+
+
+@pytest.fixture(autouse=True)
+def no_process_left():
+    """A failed test leaves no worker or writer running (they would wait for their Redis forever)."""
+    yield
+    while STARTED:
+        process = STARTED.pop()
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
 
 
 def wait(processes: list[subprocess.Popen], timeout: float = 240) -> list[tuple[int, str, str]]:
