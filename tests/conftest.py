@@ -34,6 +34,30 @@ def run_coopfeed(*args: str, cwd: Path | None = None, timeout: float = 300) -> C
     return CrawlResult(result.returncode, result.stdout, result.stderr)
 
 
+def copy_site(site, directory: Path, extra_config: str = "") -> tuple[Path, Path]:
+    """A copy of a crawled site's store and configuration (plus ``extra_config``) in ``directory``."""
+    db = directory / "copy.db"
+    db.write_bytes(site.db.read_bytes())
+    (directory / "topics.toml").write_bytes((site.config.parent / "topics.toml").read_bytes())
+    config = directory / "sources.toml"
+    config.write_text(site.config.read_text(encoding="utf-8") + extra_config, encoding="utf-8")
+    return config, db
+
+
+def get_when_served(url: str, seconds: float = 10) -> bytes | None:
+    """The body at ``url`` once a server answers there (None if none did within ``seconds``)."""
+    import time
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            return urllib.request.urlopen(url, timeout=2).read()
+        except OSError:
+            time.sleep(0.2)
+    return None
+
+
 def write_config(directory: Path, base_url: str) -> Path:
     """The demo's sources.toml (+ topics.toml) for the served replica, with a short timeout."""
     path = write_demo_config(directory, base_url)

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import feedparser
 import sqlite_utils
 
-from conftest import ROOT, run_coopfeed
+from conftest import ROOT, get_when_served, run_coopfeed
 
 
 def free_port() -> int:
@@ -106,13 +106,7 @@ def test_demo_on_port_0_links_its_feeds_to_the_port_it_serves_on(tmp_path):
             line = process.stdout.readline()
         port = urlsplit(line.split()[1]).port
         assert port
-        body = None
-        deadline = time.monotonic() + 10
-        while body is None and time.monotonic() < deadline:
-            try:
-                body = urllib.request.urlopen(f"http://127.0.0.1:{port}/tibet.atom", timeout=2).read()
-            except OSError:
-                time.sleep(0.2)
+        body = get_when_served(f"http://127.0.0.1:{port}/tibet.atom")
         assert feedparser.parse(body).feed.links[0].href == f"http://127.0.0.1:{port}/tibet.atom"
     finally:
         process.send_signal(signal.SIGINT)

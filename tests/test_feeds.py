@@ -10,7 +10,7 @@ import feedparser
 import pytest
 import sqlite_utils
 
-from conftest import run_coopfeed
+from conftest import copy_site, run_coopfeed
 from feeds.entries import tag_uri
 from replica.truth import expected_articles
 from storage import item_id
@@ -200,11 +200,7 @@ def test_self_links_come_from_feeds_base_url_when_set_else_from_where_they_are_s
     from coopfeed.publishing import publish, serving_url
 
     site, _ = crawled
-    db = tmp_path / "copy.db"
-    db.write_bytes(site.db.read_bytes())
-    (tmp_path / "topics.toml").write_bytes((site.config.parent / "topics.toml").read_bytes())
-    config = tmp_path / "sources.toml"
-    config.write_text(site.config.read_text(encoding="utf-8"), encoding="utf-8")
+    config, db = copy_site(site, tmp_path)
     publish(config, db, tmp_path / "a", serving_url("127.0.0.1", 9999))
     assert feedparser.parse((tmp_path / "a" / "all.atom").read_bytes()).feed.links[0].href == \
         "http://127.0.0.1:9999/all.atom"

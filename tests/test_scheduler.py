@@ -10,11 +10,10 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 
 import sqlite_utils
 
-from conftest import ROOT
+from conftest import ROOT, copy_site, get_when_served
 
 from crawler.sources import load_sources
 from scheduler import CrawlScheduler, schedule_groups
@@ -101,12 +100,7 @@ def test_coopfeed_run_on_all_addresses_links_to_feeds_base_url_and_serves_on_the
     import feedparser
 
     site, _ = crawled
-    db = tmp_path / "copy.db"
-    db.write_bytes(site.db.read_bytes())
-    (tmp_path / "topics.toml").write_bytes((site.config.parent / "topics.toml").read_bytes())
-    config = tmp_path / "sources.toml"
-    config.write_text(site.config.read_text(encoding="utf-8") + '\n[feeds]\nbase_url = "https://feeds.example.org/"\n',
-                      encoding="utf-8")
+    config, db = copy_site(site, tmp_path, '\n[feeds]\nbase_url = "https://feeds.example.org/"\n')
     process = subprocess.Popen([sys.executable, "-m", "coopfeed", "run", "--config", str(config), "--db", str(db),
                                 "--out", str(tmp_path / "feeds"), "--host", "0.0.0.0", "--port", "0",
                                 "--no-first-crawl"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -117,13 +111,7 @@ def test_coopfeed_run_on_all_addresses_links_to_feeds_base_url_and_serves_on_the
             line = process.stdout.readline()
         port = int(re.search(r"http://[^/]+:(\d+)/index.html", line).group(1))
         assert port != 0
-        body = None
-        deadline = time.monotonic() + 10
-        while body is None and time.monotonic() < deadline:
-            try:
-                body = urllib.request.urlopen(f"http://127.0.0.1:{port}/all.atom", timeout=2).read()
-            except OSError:
-                time.sleep(0.2)
+        body = get_when_served(f"http://127.0.0.1:{port}/all.atom")
         assert feedparser.parse(body).feed.links[0].href == "https://feeds.example.org/all.atom"
     finally:
         process.send_signal(signal.SIGINT)
