@@ -4,7 +4,10 @@
 
 Needs ``redis-server`` (Debian package ``redis-server``). For each round, on
 the replica with N generated articles per portal and alternating: a local
-`coopfeed crawl` into a fresh store; then a cluster crawl with 1 worker
+`coopfeed crawl` into a fresh store (its sources spread over one process per
+core, the default), the same with one process (``COOPFEED_CRAWL_PROCESSES = 1``:
+like a worker, one Scrapy process, its extraction pool on both cores); then a
+cluster crawl with 1 worker
 (`coopfeed cluster seed`, one `coopfeed crawl --cluster`, one `coopfeed cluster
 ingest`, all exiting once idle, on a fresh Redis and store); then the same
 with 2 workers. The cluster's time is from the seed to the last row stored
@@ -70,7 +73,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="alternated rounds")
     parser.add_argument("--json", action="store_true", help="print JSON")
     args = parser.parse_args()
-    runs: dict[str, list[float]] = {"local": [], "cluster_1_worker": [], "cluster_2_workers": []}
+    runs: dict[str, list[float]] = {"local": [], "local_1_process": [], "cluster_1_worker": [], "cluster_2_workers": []}
     with ReplicaServer(Replica(synthetic=args.synthetic)) as server, tempfile.TemporaryDirectory() as folder:
         for round_number in range(args.rounds):
             work = Path(folder) / f"round{round_number}"
@@ -80,6 +83,12 @@ def main() -> None:
                            str(work / "local.db")])
             runs["local"].append(local["seconds"])
             expected = content(work / "local.db")
+            one = work / "one-process.toml"
+            one.write_text(config.read_text().replace("[scrapy]", "[scrapy]\nCOOPFEED_CRAWL_PROCESSES = 1"))
+            runs["local_1_process"].append(timed([sys.executable, "-m", "coopfeed", "crawl", "--config", str(one),
+                                                  "--db", str(work / "one.db")])["seconds"])
+            if content(work / "one.db") != expected:
+                raise SystemExit("bench: the one-process crawl stored other rows")
             for workers, key in ((1, "cluster_1_worker"), (2, "cluster_2_workers")):
                 seconds, stored = cluster_seconds(config, work, workers)
                 if stored != expected:
@@ -88,13 +97,16 @@ def main() -> None:
     medians = {key: median(values) for key, values in runs.items()}
     result = {"articles": len(expected), "runs": runs, "median_seconds": medians,
               "overhead_1_worker": round(medians["cluster_1_worker"] / medians["local"] - 1, 3),
+              "overhead_1_worker_vs_1_process": round(medians["cluster_1_worker"] / medians["local_1_process"] - 1, 3),
               "speedup_2_workers": round(medians["cluster_1_worker"] / medians["cluster_2_workers"], 2)}
     if args.json:
         print(json.dumps(result, indent=2))
         return
     print(f"{result['articles']} articles, {args.rounds} alternated rounds (medians):")
     print(f"  local crawl            {medians['local']:7.2f} s")
-    print(f"  cluster, 1 worker      {medians['cluster_1_worker']:7.2f} s  ({result['overhead_1_worker']:+.1%})")
+    print(f"  local, one process     {medians['local_1_process']:7.2f} s")
+    print(f"  cluster, 1 worker      {medians['cluster_1_worker']:7.2f} s  ({result['overhead_1_worker']:+.1%} against "
+          f"the local crawl, {result['overhead_1_worker_vs_1_process']:+.1%} against one process)")
     print(f"  cluster, 2 workers     {medians['cluster_2_workers']:7.2f} s  "
           f"({result['speedup_2_workers']}x the 1-worker speed)")
 

@@ -14,8 +14,8 @@ import click
 from coopfeed import __version__
 from coopfeed.cli_cluster import cluster
 from coopfeed.cli_feeds import feeds, serve, topics
-from coopfeed.cli_options import (CLUSTER_OPTION, CONFIG_OPTION, DB_OPTION, EXIT_WHEN_IDLE_OPTION, cluster_url,
-                                  friendly, open_store)
+from coopfeed.cli_options import (CLUSTER_OPTION, CONFIG_OPTION, DB_OPTION, EXIT_WHEN_IDLE_OPTION, GIVE_UP_OPTION,
+                                  cluster_url, friendly, open_store, outage_limit)
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="coopfeed")
@@ -38,8 +38,10 @@ for _command in (feeds, topics, serve, cluster):
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's own log lines.")
 @CLUSTER_OPTION
 @EXIT_WHEN_IDLE_OPTION
+@GIVE_UP_OPTION
 @friendly
-def crawl(names, config_path, db_path, refresh, full_listing, as_json, verbose, cluster, exit_when_idle):
+def crawl(names, config_path, db_path, refresh, full_listing, as_json, verbose, cluster, exit_when_idle,
+          give_up_after):
     """Crawl the configured sources (or only NAMES) into the store.
 
     Only articles not stored yet are fetched; a second crawl adds no row.
@@ -55,13 +57,20 @@ def crawl(names, config_path, db_path, refresh, full_listing, as_json, verbose, 
         cluster = cluster_url(cluster, config_path)
     try:
         summaries = crawl_sources(config_path, db_path, list(names), refresh=refresh, full_listing=full_listing,
-                                  verbose=verbose, cluster=cluster, exit_when_idle=exit_when_idle)
+                                  verbose=verbose, cluster=cluster, exit_when_idle=exit_when_idle,
+                                  give_up_after=outage_limit(give_up_after, exit_when_idle))
     except LockBusy as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_BUSY)
     if cluster:
         for summary in summaries:
             click.echo(summary.worker_line())
+        failed = [summary for summary in summaries if summary.status == "failed"]
+        if failed:
+            from crawler.cluster import Outage
+
+            raise click.ClickException(Outage.gave_up or "failed: " + "; ".join(
+                f"{s.source} ({s.reason or 'see above'})" for s in failed))
         return
     for summary in summaries:
         click.echo(summary.line(), err=as_json)

@@ -9,7 +9,8 @@ import json
 
 import click
 
-from coopfeed.cli_options import CLUSTER_OPTION, CONFIG_OPTION, DB_OPTION, EXIT_WHEN_IDLE_OPTION, cluster_url, friendly
+from coopfeed.cli_options import (CLUSTER_OPTION, CONFIG_OPTION, DB_OPTION, EXIT_WHEN_IDLE_OPTION, GIVE_UP_OPTION,
+                                  cluster_url, friendly, outage_limit)
 
 
 @click.group()
@@ -45,8 +46,9 @@ def seed(names, config_path, cluster, full_listing, refresh):
 @CONFIG_OPTION
 @CLUSTER_OPTION
 @EXIT_WHEN_IDLE_OPTION
+@GIVE_UP_OPTION
 @friendly
-def ingest(db_path, config_path, cluster, exit_when_idle):
+def ingest(db_path, config_path, cluster, exit_when_idle, give_up_after):
     """Store what the workers send (the only process that writes the store); one line per finished round."""
     from coopfeed.cluster import Ingest
     from coopfeed.logs import setup_logging
@@ -55,7 +57,7 @@ def ingest(db_path, config_path, cluster, exit_when_idle):
     setup_logging()
     writer = Ingest(connect(cluster_url(cluster or "", config_path)), db_path)
     try:
-        writer.run(exit_when_idle)
+        writer.run(exit_when_idle, outage_limit(give_up_after, exit_when_idle))
     except KeyboardInterrupt:
         pass
     finally:

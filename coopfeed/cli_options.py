@@ -21,6 +21,19 @@ CLUSTER_OPTION = click.option(
 EXIT_WHEN_IDLE_OPTION = click.option(
     "--exit-when-idle", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
     help="Exit once the cluster's queues and items have been empty this long (default: run until stopped).")
+#: With --exit-when-idle, how long a Redis may stay unreachable before a worker or the writer gives up.
+GIVE_UP_AFTER = 300.0
+GIVE_UP_OPTION = click.option(
+    "--give-up-after", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+    help=f"Exit 1 once Redis has been unreachable this long (default: {GIVE_UP_AFTER:g} with --exit-when-idle, "
+         "else wait for it forever). Nothing is lost: what was not sent or stored stays in Redis.")
+
+
+def outage_limit(value: float | None, exit_when_idle: float | None) -> float | None:
+    """Seconds of Redis outage before giving up (None: never)."""
+    if value is not None:
+        return value
+    return GIVE_UP_AFTER if exit_when_idle is not None else None
 
 
 def cluster_url(value: str, config_path: str) -> str:

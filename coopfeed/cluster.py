@@ -28,7 +28,7 @@ from pathlib import Path
 
 import redis
 
-from coopfeed.errors import ConfigError
+from coopfeed.errors import ConfigError, CoopfeedError
 from crawler.cluster import Keys, Outage, connect, item_from
 from crawler.listings import ListLink
 from crawler.sources import Source
@@ -50,6 +50,10 @@ for i = 1, tonumber(ARGV[1]) do
   moved[#moved + 1] = value
 end
 return moved"""
+
+
+class ClusterError(CoopfeedError):
+    """The cluster's Redis stayed away longer than the writer waits for it."""
 
 
 def redis_url(cli_value: str | None, config: dict) -> str:
@@ -124,8 +128,9 @@ class Ingest:
         self.outage = Outage
         self.stopping = threading.Event()
 
-    def run(self, exit_when_idle: float | None = None) -> None:
-        """Store messages until stopped (or until everything was quiet ``exit_when_idle`` seconds)."""
+    def run(self, exit_when_idle: float | None = None, give_up_after: float | None = None) -> None:
+        """Store messages until stopped (or until everything was quiet ``exit_when_idle`` seconds); a
+        ClusterError once Redis has been unreachable ``give_up_after`` seconds."""
         self._connect()
         quiet_since: float | None = None
         while not self.stopping.is_set():
@@ -142,6 +147,8 @@ class Ingest:
                 self.outage.ok()
             except redis.RedisError as error:
                 self.outage.failed(error)
+                if self.outage.too_long(give_up_after):
+                    raise ClusterError(self.outage.gave_up) from None
                 time.sleep(2)
                 self._connect_quietly()
                 continue

@@ -24,13 +24,14 @@ from storage.locks import crawl_locks
 
 def crawl_sources(config_path: str | Path, db_path: str | Path, names: list[str] | None = None, *,
                   refresh: bool = False, full_listing: bool = False, verbose: bool = False,
-                  cluster: str | None = None, exit_when_idle: float | None = None) -> list[RunSummary]:
+                  cluster: str | None = None, exit_when_idle: float | None = None,
+                  give_up_after: float | None = None) -> list[RunSummary]:
     """Crawl the named (default: all enabled) sources of a config file into the store; with ``cluster``
     (a Redis address), run as a cluster worker instead: requests from Redis, items to Redis."""
     config = read_config(config_path)
     sources = select_sources(parse_sources(config["source"], config["defaults"]), names)
     if cluster:
-        return crawl_as_worker(sources, config, cluster, exit_when_idle, verbose)
+        return crawl_as_worker(sources, config, cluster, exit_when_idle, verbose, give_up_after)
     with Store(db_path) as store:
         for source in sources:
             store.save_source(source.name, **source.as_row())
@@ -74,11 +75,11 @@ def crawl_child(config_path: str | Path, db_path: str | Path, names: list[str] |
 
 
 def crawl_as_worker(sources: list[Source], config: dict, redis_url: str, exit_when_idle: float | None,
-                    verbose: bool) -> list[RunSummary]:
+                    verbose: bool, give_up_after: float | None = None) -> list[RunSummary]:
     """A cluster worker: never opens the store (``crawler.cluster``)."""
     from crawler.cluster import cluster_settings
 
-    overrides = {**config["scrapy"], **cluster_settings(redis_url, exit_when_idle)}
+    overrides = {**config["scrapy"], **cluster_settings(redis_url, exit_when_idle, give_up_after)}
     if verbose:
         overrides["LOG_LEVEL"] = "INFO"
     progress = CrawlProgress()

@@ -38,6 +38,7 @@ import os
 import socket
 import time
 import uuid
+from collections import Counter
 from dataclasses import asdict
 from typing import Any
 
@@ -58,6 +59,7 @@ HEARTBEAT_SECONDS = 10
 FLUSH_SECONDS = 1.0
 ENGINE_HEARTBEAT = 1.0
 BATCH = 50
+MAX_REQUEUES = 3  # times a worker queues again one request it lost in flight
 #: Spider counters sent to the writer (the counts of stored articles and failures are the writer's).
 WORKER_COUNTERS = ("coopfeed/links", "coopfeed/list_pages", "coopfeed/list_failed", "coopfeed/known_skipped",
                    "response_received_count", "httpcache/revalidate")
@@ -105,7 +107,7 @@ class Keys:
         return f"{PREFIX}:worker:{worker_id}"
 
 
-def cluster_settings(redis_url: str, exit_when_idle: float | None) -> dict[str, Any]:
+def cluster_settings(redis_url: str, exit_when_idle: float | None, give_up_after: float | None = None) -> dict[str, Any]:
     """The Scrapy settings of a worker: scrapy-redis' scheduler and seen-set, items to Redis.
 
     A worker's engine looks at its scheduler every second instead of Scrapy's five: requests arrive from
@@ -116,6 +118,7 @@ def cluster_settings(redis_url: str, exit_when_idle: float | None) -> dict[str, 
         "REDIS_URL": redis_url,
         "COOPFEED_CLUSTER": redis_url,
         "COOPFEED_EXIT_WHEN_IDLE": exit_when_idle if exit_when_idle is not None else -1,
+        "COOPFEED_GIVE_UP_AFTER": give_up_after if give_up_after is not None else -1,
         "SCHEDULER": "crawler.cluster.ClusterScheduler",
         "SCHEDULER_QUEUE_CLASS": "scrapy_redis.queue.PriorityQueue",
         "SCHEDULER_QUEUE_KEY": f"{PREFIX}:q:%(spider)s",
@@ -135,9 +138,21 @@ def connect(redis_url: str) -> redis.Redis:
 
 
 class Outage:
-    """Says once per process that Redis is unreachable, and once that it is back."""
+    """Says once per process that Redis is unreachable, and once that it is back (or that this process gives
+    up waiting for it)."""
 
     down_since: float | None = None
+    gave_up = ""  # the line said when this process gave up
+
+    @classmethod
+    def too_long(cls, limit: float | None) -> bool:
+        """Whether Redis has been away longer than ``limit`` seconds (None: never too long); says so once."""
+        if limit is None or cls.down_since is None or time.monotonic() - cls.down_since < limit:
+            return False
+        if not cls.gave_up:
+            cls.gave_up = (f"Redis unreachable for {limit:g} s: gave up; nothing is lost (what was not sent or "
+                           "stored stays in Redis for the next worker or writer)")
+        return True
 
     @classmethod
     def failed(cls, error: Exception) -> None:
@@ -191,6 +206,8 @@ class ClusterScheduler(Scheduler):
         self.lease = Lease(self.server, spider.name)
         self.inflight_key = Keys.of("inflight", spider.name)
         self.waiting: list = []  # requests found while Redis was away
+        self.unacked: list[str] = []  # requests done while Redis was away, still in its in-flight hash
+        self.requeued: Counter[bytes] = Counter()  # requests queued again by requeue_lost, and how often
         self.outage = Outage
         self.checked = 0.0
         self.known_empty = 0.0  # when the queue was last seen empty
@@ -204,7 +221,7 @@ class ClusterScheduler(Scheduler):
 
     def enqueue_request(self, request) -> bool:
         try:
-            self._flush_waiting()
+            self._flush_held_back()
             queued = self._push(request)
             self.outage.ok()
             return queued
@@ -215,7 +232,7 @@ class ClusterScheduler(Scheduler):
 
     def next_request(self):
         try:
-            self._flush_waiting()
+            self._flush_held_back()
             if not self._working():
                 return None
             key = f"{WORKER_ID}:{next(_request_numbers)}"
@@ -233,7 +250,7 @@ class ClusterScheduler(Scheduler):
         return request
 
     def has_pending_requests(self) -> bool:
-        if self.waiting:
+        if self.waiting or self.unacked:
             return True
         if time.monotonic() - self.known_empty < 0.25:
             return False
@@ -250,9 +267,16 @@ class ClusterScheduler(Scheduler):
         """Seen-set check, queueing, and the ack of the in-flight request this one replaces (a redirect, a
         retry), in one Redis call."""
         fingerprint = "" if request.dont_filter else self.df.request_fingerprint(request)
-        replaced = request.meta.pop("coopfeed_key", None) or ""
-        queued = self.server.eval(PUSH, 3, self.df.key, self.queue.key, self.inflight_key, fingerprint,
-                                  -request.priority, self.queue._encode_request(request), replaced)
+        replaced = request.meta.get("coopfeed_key") or ""  # kept until acked: a failed push is tried again
+        request.meta.pop("coopfeed_key", None)
+        encoded = self.queue._encode_request(request)
+        try:
+            queued = self.server.eval(PUSH, 3, self.df.key, self.queue.key, self.inflight_key, fingerprint,
+                                      -request.priority, encoded, replaced)
+        except redis.RedisError:
+            if replaced:
+                request.meta["coopfeed_key"] = replaced
+            raise
         if not queued:
             self.df.log(request, self.spider)
             return False
@@ -261,13 +285,42 @@ class ClusterScheduler(Scheduler):
         return True
 
     def finished(self, key: str | None) -> None:
-        """A request is done (its outcome is in Redis): out of the in-flight hash."""
+        """A request is done (its outcome is in Redis): out of the in-flight hash, once the requests it
+        found are queued (while Redis is away, both wait here)."""
         if key:
-            self.server.hdel(self.inflight_key, key)
+            self.unacked.append(key)
+        try:
+            self._flush_held_back()
+            self.outage.ok()
+        except redis.RedisError as error:
+            self.outage.failed(error)
+
+    def requeue_lost(self) -> None:
+        """At idle (nothing of this worker's source in progress): requests this worker took that are still in
+        flight were lost on the way (Redis went away between taking one and answering): queue them again,
+        each at most MAX_REQUEUES times (a request that never gets an answer is not fetched for ever)."""
+        self._flush_held_back()
+        prefix = f"{WORKER_ID}:".encode()
+        lost = {key: encoded for key, encoded in self.server.hgetall(self.inflight_key).items()
+                if key.startswith(prefix)}
+        if not lost:
+            return
+        given_up = [key for key, encoded in lost.items() if self.requeued[encoded] >= MAX_REQUEUES]
+        again = {key: encoded for key, encoded in lost.items() if key not in given_up}
+        if again:
+            self.requeued.update(again.values())
+            self._requeue(again)
+            logger.warning("%s: %d request(s) lost in flight while Redis was away are queued again",
+                           self.spider.name, len(again))
+        if given_up:
+            self.server.hdel(self.inflight_key, *given_up)
+            for key in given_up:
+                logger.error("%s: %s was taken %d times without an answer: given up", self.spider.name,
+                             self.queue._decode_request(lost[key]).url, MAX_REQUEUES + 1)
 
     def idle(self) -> None:
         """Nothing to do here: give the source's lease back (others may take it; the writer sees it)."""
-        if not self.waiting:
+        if not (self.waiting or self.unacked):
             self.lease.release()
 
     def _working(self) -> bool:
@@ -308,15 +361,29 @@ class ClusterScheduler(Scheduler):
 
     def _recover(self) -> None:
         """Put back the requests a worker that held the lease before left in flight."""
-        for key, encoded in self.server.hgetall(self.inflight_key).items():
-            self.queue.push(self.queue._decode_request(encoded))
-            self.server.hdel(self.inflight_key, key)
-            logger.info("%s: a request left in flight by a stopped worker is queued again", self.spider.name)
+        left = self.server.hgetall(self.inflight_key)
+        if left:
+            self._requeue(left)
+            logger.info("%s: %d request(s) left in flight by a stopped worker are queued again",
+                        self.spider.name, len(left))
 
-    def _flush_waiting(self) -> None:
+    def _requeue(self, entries: dict[bytes, bytes]) -> None:
+        """In-flight requests back into the queue, in one MULTI (both steps or neither)."""
+        pipe = self.server.pipeline(transaction=True)
+        for key, encoded in entries.items():
+            pipe.zadd(self.queue.key, {encoded: -self.queue._decode_request(encoded).priority})
+            pipe.hdel(self.inflight_key, key)
+        pipe.execute()
+        self.known_empty = 0.0
+
+    def _flush_held_back(self) -> None:
+        """What waited for Redis: the requests found (queued first), then the acks of requests done."""
         while self.waiting:
             self._push(self.waiting[0])
             self.waiting.pop(0)
+        if self.unacked:
+            self.server.hdel(self.inflight_key, *self.unacked)
+            self.unacked.clear()
 
 
 class InflightMiddleware:
@@ -370,8 +437,8 @@ class RedisItemPipeline:
     def close_spider(self, spider=None) -> None:
         if self.timer.running:
             self.timer.stop()
-        while self.pending and not self.flush():
-            time.sleep(2)  # Redis is away: the items wait for it rather than be lost
+        while self.pending and not self.flush() and not self.outage.gave_up:
+            time.sleep(2)  # Redis is away: the items wait for it (given up: their requests stay in flight)
 
     def process_item(self, item):
         if isinstance(item, (ArticleItem, FailureItem)):
@@ -430,9 +497,10 @@ class ClusterWorker:
     """Heartbeat, counters to the writer, and the idle rule: run until stopped, or exit once every queue
     of the worker's sources, their in-flight requests and the item list were empty ``exit_when_idle`` s."""
 
-    def __init__(self, crawler, exit_when_idle: float | None):
+    def __init__(self, crawler, exit_when_idle: float | None, give_up_after: float | None = None):
         self.crawler = crawler
         self.exit_when_idle = exit_when_idle
+        self.give_up_after = give_up_after
         self.server = connect(crawler.settings.get("REDIS_URL"))
         self.idle_since: float | None = None
         self.sent: dict[str, int] = {}
@@ -443,7 +511,8 @@ class ClusterWorker:
         if not crawler.settings.get("COOPFEED_CLUSTER"):
             raise NotConfigured("not a cluster worker")
         idle = crawler.settings.getfloat("COOPFEED_EXIT_WHEN_IDLE")
-        worker = cls(crawler, idle if idle >= 0 else None)
+        give_up = crawler.settings.getfloat("COOPFEED_GIVE_UP_AFTER", -1)
+        worker = cls(crawler, idle if idle >= 0 else None, give_up if give_up >= 0 else None)
         crawler.signals.connect(worker.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(worker.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(worker.spider_closed, signal=signals.spider_closed)
@@ -460,13 +529,15 @@ class ClusterWorker:
     def beat(self) -> None:
         try:
             self.server.set(Keys.worker(), str(time.time()), ex=HEARTBEAT_SECONDS * 6)
-        except redis.RedisError:
-            pass  # the scheduler and the pipeline say it once
+        except redis.RedisError as error:
+            Outage.failed(error)
+            if Outage.too_long(self.give_up_after):
+                self.crawler.engine.close_spider(self.crawler.spider, "redis_unreachable")
 
     def spider_idle(self, spider) -> None:
         self.send_counters(spider)
         scheduler = self.crawler.engine.scheduler
-        if self._pipeline().pending or not self._quiet(spider.name):
+        if self._pipeline().pending or not self._requeued_lost(scheduler) or not self._quiet(spider.name):
             self.idle_since = None
             raise DontCloseSpider
         scheduler.idle()
@@ -487,6 +558,16 @@ class ClusterWorker:
 
     def _pipeline(self) -> RedisItemPipeline:
         return next(p for p in self.crawler.engine.scraper.itemproc.middlewares if isinstance(p, RedisItemPipeline))
+
+    @staticmethod
+    def _requeued_lost(scheduler: ClusterScheduler) -> bool:
+        """Requests lost in flight queued again (False: Redis is away)."""
+        try:
+            scheduler.requeue_lost()
+        except redis.RedisError as error:
+            scheduler.outage.failed(error)
+            return False
+        return True
 
     def _quiet(self, source: str) -> bool:
         """No request of the source queued or in flight (anywhere), and no item waiting for the writer."""

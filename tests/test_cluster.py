@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import re
 import signal
 import sqlite3
@@ -45,8 +46,21 @@ def no_process_left():
             process.communicate()
 
 
-def wait(processes: list[subprocess.Popen], timeout: float = 240) -> list[tuple[int, str, str]]:
-    return [(p.wait(timeout=timeout), *p.communicate()) for p in processes]
+def wait(processes: list[subprocess.Popen], timeout: float = 240, redis_url: str = "") -> list[tuple[int, str, str]]:
+    """Each process's exit status, stdout and stderr; a timeout fails with their last lines and the queues."""
+    try:
+        return [(p.wait(timeout=timeout), *p.communicate()) for p in processes]
+    except subprocess.TimeoutExpired:
+        for process in processes:
+            process.kill()
+        tails = ["\n".join(p.communicate()[1].splitlines()[-8:]) for p in processes]
+        queues = run_coopfeed("cluster", "status", "--cluster", redis_url).stdout if redis_url else ""
+        pytest.fail("not done in time:\n" + "\n--\n".join(tails) + "\n--\n" + queues)
+
+
+def failures(db_path) -> int:
+    with sqlite3.connect(db_path) as conn:
+        return conn.execute("select count(*) from failures").fetchone()[0]
 
 
 def stored(db_path) -> int:
@@ -155,12 +169,58 @@ def test_redis_stopped_and_started_again_is_one_line_each_and_the_crawl_goes_on(
     redis_server.stop()
     time.sleep(4)
     redis_server.start()
-    results = wait([*crawlers, writer])
+    results = wait([*crawlers, writer], redis_url=redis_server.url)
     for code, _, stderr in results:
         assert code == 0, stderr
         assert stderr.count("Redis unreachable") <= 1 and "Traceback" not in stderr
     assert sum("Redis unreachable" in stderr for _, _, stderr in results) >= 2
     assert all(stderr.count("Redis is back") == stderr.count("Redis unreachable") for _, _, stderr in results)
+    assert content(db) == site.expected
+    assert failures(db) == 0
+
+
+def test_redis_going_away_again_and_again_loses_nothing_and_records_no_false_failure(site, redis_server, tmp_path):
+    """Outages at random moments: requests taken or done while Redis went away are neither lost (queued again)
+    nor recorded as failed pages."""
+    db = tmp_path / "cluster.db"
+    crawlers, writer = cluster(site, redis_server, db, workers=2)
+    outages = random.Random(12)
+    for threshold in (100, 600, 1200):
+        deadline = time.monotonic() + 120
+        while stored(db) < threshold and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(outages.random())
+        redis_server.stop()
+        time.sleep(outages.choice([0.3, 1, 3]))
+        redis_server.start()
+    for code, _, stderr in wait([*crawlers, writer], redis_url=redis_server.url):
+        assert code == 0 and "Traceback" not in stderr, stderr
+    assert content(db) == site.expected
+    assert failures(db) == 0
+
+
+def test_a_redis_gone_for_good_is_given_up_on_with_one_line_and_nothing_is_lost(site, redis_server, tmp_path):
+    db = tmp_path / "cluster.db"
+    seeded = run_coopfeed("cluster", "seed", "--config", str(site.config), "--cluster", redis_server.url)
+    assert seeded.returncode == 0, seeded.stderr
+    patient = ["--cluster", redis_server.url, "--exit-when-idle", "60", "--give-up-after", "3"]
+    started = [coopfeed("crawl", "--config", str(site.config), *patient),
+               coopfeed("cluster", "ingest", "--config", str(site.config), "--db", str(db), *patient)]
+    deadline = time.monotonic() + 120
+    while stored(db) < 300 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    redis_server.stop()
+    for code, _, stderr in wait(started, timeout=60):
+        assert code == 1 and "Traceback" not in stderr, stderr
+        assert stderr.count("gave up") == 1 and stderr.count("Redis unreachable (") == 1, stderr
+    assert 300 <= stored(db) < len(site.expected)
+    redis_server.start()  # the same data: what was in flight is crawled by the next worker
+    crawlers, writer = [coopfeed("crawl", "--config", str(site.config), "--cluster", redis_server.url,
+                                 "--exit-when-idle", "10")], coopfeed(
+        "cluster", "ingest", "--config", str(site.config), "--cluster", redis_server.url, "--db", str(db),
+        "--exit-when-idle", "15")
+    for code, _, stderr in wait([*crawlers, writer], redis_url=redis_server.url):
+        assert code == 0, stderr
     assert content(db) == site.expected
 
 
