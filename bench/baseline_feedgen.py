@@ -1,18 +1,24 @@
 """Baseline for bench/feeds.py: bare feedgen writing each topic's newest items as RSS and Atom
 (and a JSON Feed with json.dumps), the same files coopfeed writes for those topics.
 
-    python bench/baseline_feedgen.py DB OUT_DIR LIMIT [TOPIC,TOPIC,...]
+    python bench/baseline_feedgen.py DB OUT_DIR LIMIT [TOPIC,TOPIC,...] [--assign CONFIG --since TIME]
 
-Reads the topic membership coopfeed stored (``item_topics``), so it does the same
-selection without rules, sanitizing, OPML, index page or change detection, with
-the quickest plain SQL for it.
-Without a topic list it writes every topic.
+Reads the topic membership coopfeed stored (``item_topics``) and writes the feeds
+without sanitizing, OPML, index page or change detection, with the quickest plain
+SQL for it. Without a topic list it writes every topic. With ``--assign``, it first
+does the membership work of a rebuild itself: the items changed since TIME matched
+against the configuration's topics (keywords as whole words or Chinese substrings,
+sources and languages; ``all`` and ``source-<name>``), one regular expression per
+topic, stored with ``insert or replace``. Like coopfeed, it runs sqlite-utils
+without its plugins.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
-import sys
+import re
+import tomllib
 from pathlib import Path
 
 import sqlite_utils
@@ -51,14 +57,57 @@ def write_topic(db: sqlite_utils.Database, topic: str, out: Path, limit: int) ->
     (out / f"{topic}.json").write_text(json.dumps(feed, ensure_ascii=False), encoding="utf-8")
 
 
+def assign_new(db: sqlite_utils.Database, config: Path, since: str) -> None:
+    """Topic membership of the items changed since ``since``, from the configuration's rules."""
+    table = tomllib.loads(config.read_text(encoding="utf-8"))
+    topics = list(table.get("topic", []))
+    for name in table.get("include", []):
+        topics += tomllib.loads((config.parent / name).read_text(encoding="utf-8")).get("topic", [])
+    sources = [source["name"] for source in table.get("source", [])]
+    topics += [{"name": "all"}] + [{"name": f"source-{name}", "sources": [name], "duplicates": True} for name in sources]
+    rows = db.execute("select id, source, language, title, text, duplicate_of from items where changed >= ?",
+                      [since]).fetchall()
+    members = [(item_id, topic["name"]) for topic in topics for item_id in _members(topic, rows)]
+    db.conn.executemany("insert or replace into item_topics (item_id, topic, assigned) "
+                        "values (?, ?, datetime('now'))", members)
+
+
+def _members(topic: dict, rows: list[tuple]):
+    include, exclude = _keywords(topic.get("include")), _keywords(topic.get("exclude"))
+    for item_id, source, language, title, text, duplicate_of in rows:
+        if (topic.get("sources") and source not in topic["sources"]) or \
+                (topic.get("languages") and language not in topic["languages"]) or \
+                (duplicate_of and not topic.get("duplicates")):
+            continue
+        haystack = f"{title}\n{text}"
+        if (include is None or include.search(haystack)) and not (exclude and exclude.search(haystack)):
+            yield item_id
+
+
+def _keywords(words: list[str] | None) -> re.Pattern | None:
+    if not words:
+        return None
+    return re.compile("|".join(rf"\b{re.escape(w)}\b" if w.isascii() else re.escape(w) for w in words), re.I)
+
+
 def main() -> None:
-    db = sqlite_utils.Database(sys.argv[1])
-    out = Path(sys.argv[2])
-    out.mkdir(parents=True, exist_ok=True)
-    topics = sys.argv[4].split(",") if len(sys.argv) > 4 else [
+    parser = argparse.ArgumentParser()
+    parser.add_argument("db")
+    parser.add_argument("out", type=Path)
+    parser.add_argument("limit", type=int)
+    parser.add_argument("topics", nargs="?")
+    parser.add_argument("--assign", type=Path, help="the sources.toml whose topics to assign first")
+    parser.add_argument("--since", help="assign the items changed since this time")
+    args = parser.parse_args()
+    db = sqlite_utils.Database(args.db, execute_plugins=False)
+    if args.assign:
+        with db.conn:
+            assign_new(db, args.assign, args.since)
+    args.out.mkdir(parents=True, exist_ok=True)
+    topics = args.topics.split(",") if args.topics else [
         topic for (topic,) in db.execute("select distinct topic from item_topics")]
     for topic in topics:
-        write_topic(db, topic, out, int(sys.argv[3]))
+        write_topic(db, topic, args.out, args.limit)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ feedgen writing RSS, Atom and JSON of every topic from the membership the build
 stored), a rebuild with nothing changed (no file rewritten), and a rebuild after a
 topic rule changed (that topic re-evaluated). Then ROUNDS alternated rounds of: 100
 new items saved through the store (not timed), the rebuild, and the baseline
+assigning the new items' topics itself (bench/baseline_feedgen.py --assign) and
 writing the same topics' files as the rebuild rewrote.
 """
 
@@ -19,6 +20,7 @@ import argparse
 import json
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,16 +83,22 @@ def rewritten_topics(folder: Path, before: dict[str, int]) -> list[str]:
 
 
 def new_items_rounds(work: Path, config: Path, db: Path, build: list[str]) -> dict:
-    """Alternated rounds of (100 new items, rebuild, baseline of the same topics)."""
+    """Alternated rounds of (100 new items, rebuild, baseline assigning the new items' topics and writing the
+    same topics)."""
+    from storage.clock import utc_now
+
     ours, baseline, topics_written = [], [], []
     for round_number in range(ROUNDS):
+        time.sleep(1.0)  # the round's items are the only ones changed since ``since`` (stored to the second)
+        since = utc_now()
         add_new_items(db, round_number)
         before = {path.name: path.stat().st_mtime_ns for path in (work / "feeds").glob("*.rss")}
         ours.append(timed(build)["seconds"])
         topics = rewritten_topics(work / "feeds", before)
         topics_written.append(len(topics))
         baseline.append(timed([sys.executable, str(ROOT / "bench" / "baseline_feedgen.py"), str(db),
-                               str(work / "baseline"), str(LIMIT), ",".join(topics)])["seconds"])
+                               str(work / "baseline"), str(LIMIT), ",".join(topics), "--assign", str(config),
+                               "--since", since])["seconds"])
     return {"rounds": ROUNDS, "new_items": NEW_ITEMS, "topics_rewritten": topics_written,
             "coopfeed_median_s": round(median(ours), 2), "feedgen_median_s": round(median(baseline), 2),
             "ratio": round(median(ours) / median(baseline), 2)}

@@ -21,6 +21,7 @@ from feeds.state import BuildState
 from feeds.topics import Topic
 from feeds.write import remove_stale_temporaries, write_if_changed
 from storage import Store
+from storage.db import ITEM_KEY_COLUMNS
 from storage.locks import build_lock
 
 DEFAULT_LIMIT = 50
@@ -55,9 +56,9 @@ def build_feeds(store: Store, topics: list[Topic], out_dir: Path, *, base_url: s
             newest = TopicItems.read(store, topic.name, topic.limit or limit, members, labels, portals, authority)
             info = _info(topic.name, topic.title, topic.description, newest.languages(), base_url, title,
                          authority, topic.languages)
-            fresh = _write_feeds(out_dir, topic.name, info, newest, report, state)
-            latest = newest.entries(PAGE_HEADLINES) if fresh else newest.entries()
-            pages.append(_page(topic.name, topic.title, topic.description, info, latest, members))
+            _write_feeds(out_dir, topic.name, info, newest, report, state)
+            pages.append(_page(topic.name, topic.title, topic.description, info, newest.headlines(PAGE_HEADLINES),
+                               members))
         events = health.health_entries(store, limit, authority, home_url=f"{base_url}index.html#{health.NAME}")
         info = _info(health.NAME, health.TITLE, health.DESCRIPTION, [], base_url, title, authority, ("en",))
         _write_feeds(out_dir, health.NAME, info, Prepared(events), report, state)
@@ -76,18 +77,16 @@ def check_out_dir(out_dir: Path) -> None:
 
 
 def _write_feeds(out_dir: Path, name: str, info: FeedInfo, newest: TopicItems | Prepared, report: BuildReport,
-                 state: BuildState) -> bool:
-    """A feed's three files, rendered only when what they are made from changed since the last build;
-    True when they had not."""
+                 state: BuildState) -> None:
+    """A feed's three files, rendered only when what they are made from changed since the last build."""
     report.entries[name] = newest.count
     if state.fresh(name, info, newest.made_from()):
         report.unchanged.extend(f"{name}.{extension}" for extension in EXTENSIONS.values())
-        return True
+        return
     entries = newest.entries()
     for kind, data in (("rss", render_xml(info, entries, "rss")), ("atom", render_xml(info, entries, "atom")),
                        ("json", render_json(info, entries))):
         _write(out_dir / f"{name}.{EXTENSIONS[kind]}", data, report)
-    return False
 
 
 def _page(name: str, title: str, description: str, info: FeedInfo, entries: list[Entry], count: int) -> dict:
@@ -98,19 +97,22 @@ def _page(name: str, title: str, description: str, info: FeedInfo, entries: list
 
 @dataclass
 class TopicItems:
-    """A topic's newest items as read from the store; their entries are built only when needed."""
+    """A topic's newest items as keys read from the store (what decides whether its files change); their
+    full rows are read, and entries built, only when needed."""
 
     items: list[dict]
     categories: dict[str, list[tuple[str, str]]]
     portals: dict[str, str]
     authority: str
+    store: Store | None = None
+    rows: list[dict] = field(default_factory=list)
 
     @classmethod
     def read(cls, store: Store, topic: str, limit: int, members: int | None, labels: dict[str, str],
              portals: dict[str, str], authority: str = TAG_AUTHORITY) -> TopicItems:
         """The newest ``limit`` items of a topic (undated items placed by when they were first seen)."""
-        items = store.topic_items(topic, limit, members=members)
-        return cls(items, _categories(store, [item["id"] for item in items], labels), portals, authority)
+        items = store.topic_items(topic, limit, members=members, columns=ITEM_KEY_COLUMNS)
+        return cls(items, _categories(store, [item["id"] for item in items], labels), portals, authority, store)
 
     @property
     def count(self) -> int:
@@ -124,9 +126,16 @@ class TopicItems:
         return [(item["id"], item["changed"], item["updated"], self.categories.get(item["id"], []),
                  self.portals.get(item["source"])) for item in self.items]
 
-    def entries(self, count: int | None = None) -> list[Entry]:
+    def headlines(self, count: int) -> list[Entry]:
+        """The newest entries as far as a headline shows them (title, link, dates), built without the text."""
+        return [entry_from_item(item, [], self.authority) for item in self.items[:count]]
+
+    def entries(self) -> list[Entry]:
+        """Every entry, from the items' full rows."""
+        if self.store is not None and len(self.rows) < len(self.items):
+            self.rows = self.store.items_by_id([item["id"] for item in self.items])
         return [entry_from_item(item, self.categories.get(item["id"], []), self.authority,
-                                self.portals.get(item["source"])) for item in self.items[:count]]
+                                self.portals.get(item["source"])) for item in self.rows]
 
 
 @dataclass

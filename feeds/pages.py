@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 from html import escape
-from xml.sax.saxutils import quoteattr
 
 FORMAT_LABELS = (("rss", "RSS"), ("atom", "Atom"), ("json", "JSON Feed"))
+#: Whitespace an XML parser would turn into spaces in an attribute value, kept as character references.
+ATTRIBUTE_WHITESPACE = str.maketrans({"\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
+
+
+def quoteattr(value: str) -> str:
+    """An XML attribute value in double quotes (``xml.sax.saxutils.quoteattr`` imports urllib and http)."""
+    return '"' + escape(value, quote=True).translate(ATTRIBUTE_WHITESPACE) + '"'
 
 
 def opml(title: str, topics: list[dict]) -> bytes:

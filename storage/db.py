@@ -28,6 +28,10 @@ logger = logging.getLogger(__name__)
 CONTENT_FIELDS = ("title", "text", "html", "published", "author", "origin", "editor")
 ARTICLE_FIELDS = ("url", *CONTENT_FIELDS, "language")
 ITEM_COLUMNS = f"items.*, items.rowid as rowid, {NEWEST} as newest"
+#: What tells whether an item's feed entry changed, without its text (``changed`` moves with every edit), and
+#: what a headline shows.
+ITEM_KEY_COLUMNS = ("items.id, items.source, items.language, items.changed, items.updated, items.url, items.title, "
+                    "items.published, items.first_seen")
 
 
 def content_hash(article: dict) -> str:
@@ -167,10 +171,19 @@ class Store(CrawlLog):
 
     @store_errors
     def topic_items(self, topic: str, limit: int, before: tuple[str, int] | None = None,
-                    members: int | None = None) -> list[dict]:
-        """A topic's items (every column), newest first (undated ones by when they were first seen); see
-        ``storage.browse.topic_items``."""
-        return browse.topic_items(self.db, topic, members, limit, before, columns=ITEM_COLUMNS)
+                    members: int | None = None, columns: str = ITEM_COLUMNS) -> list[dict]:
+        """A topic's items (every column, or ``columns``), newest first (undated ones by when they were first
+        seen); see ``storage.browse.topic_items``."""
+        return browse.topic_items(self.db, topic, members, limit, before, columns=columns)
+
+    @store_errors
+    def items_by_id(self, ids: list[str]) -> list[dict]:
+        """Items (every column) in the order of ``ids``; ids not stored are left out."""
+        if not ids:
+            return []
+        rows = {row["id"]: row for row in self.db.query(
+            f"select {ITEM_COLUMNS} from items where id in ({', '.join('?' * len(ids))})", ids)}
+        return [rows[item_id] for item_id in ids if item_id in rows]
 
     @store_errors
     def known_urls(self, source: str) -> set[str]:

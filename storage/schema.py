@@ -70,7 +70,7 @@ TABLES: dict[str, dict] = {
         "indexes": [["topic"]],
     },
     "topic_rules": {  # written by feeds/membership.py: when each topic's rule last ran
-        "columns": {"topic": str, "rule_hash": str, "evaluated": str},
+        "columns": {"topic": str, "rule_hash": str, "evaluated": str, "members": int},
         "pk": "topic",
     },
 }
@@ -78,7 +78,7 @@ TABLES: dict[str, dict] = {
 FTS_COLUMNS = ["title", "text"]
 CJK_RUN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")
 #: Bumped with every change above: a store already at this version skips the checks on open.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 #: Newest first, as feeds, pages and searches list items: ``order by NEWEST desc`` walks this index.
 NEWEST = "coalesce(published_utc, first_seen)"
 #: The FTS index follows title and text only: touching ``last_seen`` or ``duplicate_of`` re-indexes nothing.

@@ -489,3 +489,29 @@ def test_past_max_ranked_matches_results_come_newest_first_and_page(store, monke
     assert store.search("Sichuan", source="xznmx") == []  # a second condition: the set plan, still right
     assert [r["id"] for r in store.search("Sichuan teachers", limit=30)] == [r["id"] for r in
                                                                              store.search("Sichuan", limit=30)]
+
+
+def test_the_topic_counts_kept_by_assignments_equal_a_count_of_the_rows(store):
+    from feeds.membership import assign_topics
+    from feeds.topics import parse_topics
+
+    def counted() -> dict[str, int]:
+        return dict(store.db.execute("select topic, count(*) from item_topics group by topic").fetchall())
+
+    def topics(include: list[str]):
+        return parse_topics([{"name": "rabbits", "include": include}], {"zj_news": "Zhejiang", "sx_hotnews": "Shaoxing"})
+
+    store.save_item(MIRROR, source="sx_hotnews", now=T1)
+    assert assign_topics(store, topics(["rabbits"]), now=T1) == counted()
+    store.save_item(ARTICLE, source="zj_news", now=T2)  # the original: the mirror becomes its duplicate
+    other = {**ARTICLE, "url": ARTICLE["url"].replace("2288150", "2288151"), "title": "Tea from Guizhou",
+             "text": "Tea gardens in Guizhou. " * 30}
+    store.save_item(other, source="zj_news", now=T2)
+    assert assign_topics(store, topics(["rabbits"]), now=T2) == counted()
+    store.save_item({**other, "text": other["text"] + " Rabbits too."}, source="zj_news", now=T3)  # now in
+    assert assign_topics(store, topics(["rabbits"]), now=T3) == counted()
+    assert assign_topics(store, topics(["tea"]), now=T3) == counted()  # a changed rule: counted again
+    store.db.execute("update topic_rules set members = null")  # as a store from before counts were kept
+    assert assign_topics(store, topics(["tea"]), now=T3) == counted()
+    assert dict(store.db.execute("select topic, members from topic_rules").fetchall()) == {
+        **{name: 0 for name in ("all", "source-zj_news", "source-sx_hotnews", "rabbits")}, **counted()}
