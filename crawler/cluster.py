@@ -11,7 +11,7 @@ coopfeed adds what a crawl that loses nothing needs:
   leases than its fair share. So a site sees one crawler's concurrency and
   delay, however many workers run.
 - **requests in flight are kept until done**: a request taken from the queue
-  stays in the source's in-flight hash until the item or failure it gave has
+  (POP_BATCH at a time, in one call) stays in the source's in-flight hash until the item or failure it gave has
   reached Redis (``RedisItemPipeline``, one MULTI) or, for a list page, until
   its callback is done (``InflightMiddleware``). A worker that takes a lease
   puts back whatever the dead holder left in flight.
@@ -57,19 +57,22 @@ PREFIX = "coopfeed"
 LEASE_SECONDS = 30
 HEARTBEAT_SECONDS = 10
 FLUSH_SECONDS = 1.0
-ENGINE_HEARTBEAT = 1.0
+ENGINE_HEARTBEAT = 0.5
 BATCH = 50
 MAX_REQUEUES = 3  # times a worker queues again one request it lost in flight
 #: Spider counters sent to the writer (the counts of stored articles and failures are the writer's).
 WORKER_COUNTERS = ("coopfeed/links", "coopfeed/list_pages", "coopfeed/list_failed", "coopfeed/known_skipped",
                    "response_received_count", "httpcache/revalidate")
 WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
-#: One Redis call to take the next request of a source and keep it in flight.
-POP = """local taken = redis.call('zrange', KEYS[1], 0, 0)
-if #taken == 0 then return false end
-redis.call('zremrangebyrank', KEYS[1], 0, 0)
-redis.call('hset', KEYS[2], ARGV[1], taken[1])
-return taken[1]"""
+#: One Redis call to take the next requests of a source (at most ARGV[2]) and keep them in flight, under the
+#: keys ARGV[1]:1, ARGV[1]:2, …
+POP = """local taken = redis.call('zrange', KEYS[1], 0, tonumber(ARGV[2]) - 1)
+if #taken == 0 then return taken end
+redis.call('zremrangebyrank', KEYS[1], 0, #taken - 1)
+for i, data in ipairs(taken) do redis.call('hset', KEYS[2], ARGV[1] .. ':' .. i, data) end
+return taken"""
+#: Requests taken from Redis at once (each kept in flight there): one round trip for several fetches.
+POP_BATCH = 4
 #: One Redis call to queue a request not seen yet (ARGV[1], the fingerprint, empty: always) and to ack the
 #: in-flight request it replaces (ARGV[4]).
 PUSH = """local queued = 0
@@ -110,7 +113,7 @@ class Keys:
 def cluster_settings(redis_url: str, exit_when_idle: float | None, give_up_after: float | None = None) -> dict[str, Any]:
     """The Scrapy settings of a worker: scrapy-redis' scheduler and seen-set, items to Redis.
 
-    A worker's engine looks at its scheduler every second instead of Scrapy's five: requests arrive from
+    A worker's engine looks at its scheduler twice a second instead of every five: requests arrive from
     Redis (another worker, a seed, a lease handed over) without anything waking the engine.
     """
     ExecutionEngine._SLOT_HEARTBEAT_INTERVAL = ENGINE_HEARTBEAT
@@ -207,6 +210,7 @@ class ClusterScheduler(Scheduler):
         self.inflight_key = Keys.of("inflight", spider.name)
         self.waiting: list = []  # requests found while Redis was away
         self.unacked: list[str] = []  # requests done while Redis was away, still in its in-flight hash
+        self.taken: list[tuple[str, bytes]] = []  # requests taken from Redis (in flight there), not handed out yet
         self.requeued: Counter[bytes] = Counter()  # requests queued again by requeue_lost, and how often
         self.outage = Outage
         self.checked = 0.0
@@ -231,26 +235,33 @@ class ClusterScheduler(Scheduler):
             return True
 
     def next_request(self):
+        if self.taken:
+            return self._hand_out()
         try:
             self._flush_held_back()
-            if not self._working():
-                return None
+            if time.monotonic() - self.known_empty < 0.25 or not self._working():
+                return None  # found empty a moment ago (the engine asks for each free slot)
             key = f"{WORKER_ID}:{next(_request_numbers)}"
-            data = self.server.eval(POP, 2, self.queue.key, self.inflight_key, key)
+            batch = self.server.eval(POP, 2, self.queue.key, self.inflight_key, key, POP_BATCH)
             self.outage.ok()
         except redis.RedisError as error:
             self.outage.failed(error)
             return None
-        if not data:
+        if not batch:
             self.known_empty = time.monotonic()
             return None
+        self.taken = [(f"{key}:{number}", data) for number, data in enumerate(batch, start=1)]
+        return self._hand_out()
+
+    def _hand_out(self):
+        key, data = self.taken.pop(0)
         request = self.queue._decode_request(data)
         request.meta["coopfeed_key"] = key
         self.stats.inc_value("scheduler/dequeued/redis", spider=self.spider)
         return request
 
     def has_pending_requests(self) -> bool:
-        if self.waiting or self.unacked:
+        if self.taken or self.waiting or self.unacked:
             return True
         if time.monotonic() - self.known_empty < 0.25:
             return False
@@ -320,7 +331,7 @@ class ClusterScheduler(Scheduler):
 
     def idle(self) -> None:
         """Nothing to do here: give the source's lease back (others may take it; the writer sees it)."""
-        if not (self.waiting or self.unacked):
+        if not (self.taken or self.waiting or self.unacked):
             self.lease.release()
 
     def _working(self) -> bool:
@@ -529,6 +540,7 @@ class ClusterWorker:
     def beat(self) -> None:
         try:
             self.server.set(Keys.worker(), str(time.time()), ex=HEARTBEAT_SECONDS * 6)
+            Outage.ok()
         except redis.RedisError as error:
             Outage.failed(error)
             if Outage.too_long(self.give_up_after):
@@ -537,10 +549,17 @@ class ClusterWorker:
     def spider_idle(self, spider) -> None:
         self.send_counters(spider)
         scheduler = self.crawler.engine.scheduler
-        if self._pipeline().pending or not self._requeued_lost(scheduler) or not self._quiet(spider.name):
+        if self._pipeline().pending or not self._requeued_lost(scheduler):
             self.idle_since = None
             raise DontCloseSpider
-        scheduler.idle()
+        queued, inflight, items = self._waiting(spider.name)
+        if queued or inflight:
+            self.idle_since = None
+            raise DontCloseSpider
+        scheduler.idle()  # the source is done here: its lease goes back at once (the writer ends the round)
+        if items:
+            self.idle_since = None
+            raise DontCloseSpider
         now = time.monotonic()
         self.idle_since = self.idle_since or now
         if self.exit_when_idle is None or now - self.idle_since < self.exit_when_idle:
@@ -569,15 +588,18 @@ class ClusterWorker:
             return False
         return True
 
-    def _quiet(self, source: str) -> bool:
-        """No request of the source queued or in flight (anywhere), and no item waiting for the writer."""
+    def _waiting(self, source: str) -> tuple[int, int, int]:
+        """Requests of the source queued and in flight (anywhere), items waiting for the writer; while Redis
+        is away, as if some were."""
         try:
             pipe = self.server.pipeline()
             pipe.zcard(Keys.of("q", source)).hlen(Keys.of("inflight", source)).llen(Keys.items)
-            queued, inflight, items = pipe.execute()
-        except redis.RedisError:
-            return False
-        return queued == 0 and inflight == 0 and items == 0
+            waiting = tuple(pipe.execute())
+        except redis.RedisError as error:
+            Outage.failed(error)
+            return 1, 1, 1
+        Outage.ok()
+        return waiting
 
 
 def message(item: ArticleItem | FailureItem, round_id: str) -> dict:

@@ -174,7 +174,8 @@ def test_redis_stopped_and_started_again_is_one_line_each_and_the_crawl_goes_on(
         assert code == 0, stderr
         assert stderr.count("Redis unreachable") <= 1 and "Traceback" not in stderr
     assert sum("Redis unreachable" in stderr for _, _, stderr in results) >= 2
-    assert all(stderr.count("Redis is back") == stderr.count("Redis unreachable") for _, _, stderr in results)
+    for _, _, stderr in results:
+        assert stderr.count("Redis is back") == stderr.count("Redis unreachable"), stderr
     assert content(db) == site.expected
     assert failures(db) == 0
 
