@@ -42,7 +42,7 @@ from storage.health import judge
 logger = logging.getLogger("coopfeed.cluster")
 
 BATCH = 200
-POLL_SECONDS = 0.2
+POLL_SECONDS = 0.1
 MOVE = """local moved = {}
 for i = 1, tonumber(ARGV[1]) do
   local value = redis.call('LMOVE', KEYS[1], KEYS[2], 'LEFT', 'RIGHT')

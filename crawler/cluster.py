@@ -34,6 +34,7 @@ import itertools
 import json
 import logging
 import math
+import multiprocessing
 import os
 import socket
 import time
@@ -56,14 +57,14 @@ logger = logging.getLogger(__name__)
 PREFIX = "coopfeed"
 LEASE_SECONDS = 30
 HEARTBEAT_SECONDS = 10
-FLUSH_SECONDS = 1.0
+FLUSH_SECONDS = 0.25  # items sent at least this often (or BATCH at once): the writer stores them soon
 ENGINE_HEARTBEAT = 0.5
 BATCH = 50
 MAX_REQUEUES = 3  # times a worker queues again one request it lost in flight
 #: Spider counters sent to the writer (the counts of stored articles and failures are the writer's).
 WORKER_COUNTERS = ("coopfeed/links", "coopfeed/list_pages", "coopfeed/list_failed", "coopfeed/known_skipped",
                    "response_received_count", "httpcache/revalidate")
-WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
+WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"  # renewed in a forked process (_new_identity)
 #: One Redis call to take the next requests of a source (at most ARGV[2]) and keep them in flight, under the
 #: keys ARGV[1]:1, ARGV[1]:2, …
 POP = """local taken = redis.call('zrange', KEYS[1], 0, tonumber(ARGV[2]) - 1)
@@ -73,15 +74,26 @@ for i, data in ipairs(taken) do redis.call('hset', KEYS[2], ARGV[1] .. ':' .. i,
 return taken"""
 #: Requests taken from Redis at once (each kept in flight there): one round trip for several fetches.
 POP_BATCH = 4
-#: One Redis call to queue a request not seen yet (ARGV[1], the fingerprint, empty: always) and to ack the
-#: in-flight request it replaces (ARGV[4]).
-PUSH = """local queued = 0
-if ARGV[1] == '' or redis.call('sadd', KEYS[1], ARGV[1]) == 1 then
-  redis.call('zadd', KEYS[2], ARGV[2], ARGV[3])
-  queued = 1
+#: One Redis call to queue requests not seen yet and to ack requests done. ARGV: the number of requests, then
+#: (fingerprint, score, encoded request) for each (an empty fingerprint: queued always), then the in-flight keys
+#: to ack. Returns 1 or 0 for each request: queued, or already seen.
+PUSH = """local count = tonumber(ARGV[1])
+local queued = {}
+for i = 0, count - 1 do
+  local fingerprint = ARGV[2 + i * 3]
+  if fingerprint == '' or redis.call('sadd', KEYS[1], fingerprint) == 1 then
+    redis.call('zadd', KEYS[2], ARGV[3 + i * 3], ARGV[4 + i * 3])
+    queued[#queued + 1] = 1
+  else
+    queued[#queued + 1] = 0
+  end
 end
-if ARGV[4] ~= '' then redis.call('hdel', KEYS[3], ARGV[4]) end
+local acks = {}
+for i = 2 + count * 3, #ARGV do acks[#acks + 1] = ARGV[i] end
+if #acks > 0 then redis.call('hdel', KEYS[3], unpack(acks)) end
 return queued"""
+#: Requests queued in one PUSH call at most (Lua's unpack takes a few thousand values).
+PUSH_BATCH = 500
 _request_numbers = itertools.count()
 #: Message ids: this process's token and a number (uuid4 for each message cost 3 % of a worker's time).
 _PROCESS_TOKEN = uuid.uuid4().hex[:12]
@@ -90,6 +102,16 @@ _message_numbers = itertools.count()
 
 def message_id() -> str:
     return f"{_PROCESS_TOKEN}-{next(_message_numbers)}"
+
+
+def _new_identity() -> None:
+    """A forked process (a worker's share of the sources) is a worker of its own, with its own message ids."""
+    global WORKER_ID, _PROCESS_TOKEN
+    WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
+    _PROCESS_TOKEN = uuid.uuid4().hex[:12]
+
+
+os.register_at_fork(after_in_child=_new_identity)
 _leases_held: set[str] = set()  # sources whose lease this process holds
 
 
@@ -106,8 +128,8 @@ class Keys:
         return f"{PREFIX}:{kind}:{source}"
 
     @staticmethod
-    def worker(worker_id: str = WORKER_ID) -> str:
-        return f"{PREFIX}:worker:{worker_id}"
+    def worker(worker_id: str | None = None) -> str:
+        return f"{PREFIX}:worker:{worker_id or WORKER_ID}"
 
 
 def cluster_settings(redis_url: str, exit_when_idle: float | None, give_up_after: float | None = None) -> dict[str, Any]:
@@ -141,11 +163,18 @@ def connect(redis_url: str) -> redis.Redis:
 
 
 class Outage:
-    """Says once per process that Redis is unreachable, and once that it is back (or that this process gives
-    up waiting for it)."""
+    """Says once per command that Redis is unreachable, and once that it is back (or that it gives up waiting
+    for it), whatever the number of its processes."""
 
     down_since: float | None = None
     gave_up = ""  # the line said when this process gave up
+    #: Shared by the processes of one worker command (``share``): [Redis said to be down, give-up limit hit]
+    shared = None
+
+    @classmethod
+    def share(cls) -> None:
+        """Before forking a worker's processes: one outage line for all of them."""
+        cls.shared = multiprocessing.get_context("fork").Array("d", 2)
 
     @classmethod
     def too_long(cls, limit: float | None) -> bool:
@@ -153,21 +182,47 @@ class Outage:
         if limit is None or cls.down_since is None or time.monotonic() - cls.down_since < limit:
             return False
         if not cls.gave_up:
-            cls.gave_up = (f"Redis unreachable for {limit:g} s: gave up; nothing is lost (what was not sent or "
-                           "stored stays in Redis for the next worker or writer)")
+            cls.gave_up = cls.give_up_line(limit)
+            if cls.shared is not None:
+                cls.shared[1] = limit
         return True
+
+    @staticmethod
+    def give_up_line(limit: float) -> str:
+        return (f"Redis unreachable for {limit:g} s: gave up; nothing is lost (what was not sent or stored stays "
+                "in Redis for the next worker or writer)")
+
+    @classmethod
+    def given_up(cls) -> str:
+        """The give-up line of this process or of one of its children ("": none gave up)."""
+        if cls.gave_up or cls.shared is None or not cls.shared[1]:
+            return cls.gave_up
+        return cls.give_up_line(cls.shared[1])
 
     @classmethod
     def failed(cls, error: Exception) -> None:
         if cls.down_since is None:
             cls.down_since = time.monotonic()
-            logger.warning("Redis unreachable (%s): waiting for it; nothing is lost meanwhile", error)
+            if cls._first_to_say(down=True):
+                logger.warning("Redis unreachable (%s): waiting for it; nothing is lost meanwhile", error)
 
     @classmethod
     def ok(cls) -> None:
         if cls.down_since is not None:
-            logger.warning("Redis is back after %.0f s: going on", time.monotonic() - cls.down_since)
+            if cls._first_to_say(down=False):
+                logger.warning("Redis is back after %.0f s: going on", time.monotonic() - cls.down_since)
             cls.down_since = None
+
+    @classmethod
+    def _first_to_say(cls, down: bool) -> bool:
+        """Whether this process is the first of its command to see Redis go (``down``) or come back."""
+        if cls.shared is None:
+            return True
+        with cls.shared.get_lock():
+            if bool(cls.shared[0]) == down:
+                return False
+            cls.shared[0] = float(down)
+            return True
 
 
 class Lease:
@@ -218,21 +273,17 @@ class ClusterScheduler(Scheduler):
 
     def close(self, reason) -> None:
         try:
+            self._flush_held_back()
             self.lease.release()
         except redis.RedisError:
             pass
         super().close(reason)
 
     def enqueue_request(self, request) -> bool:
-        try:
-            self._flush_held_back()
-            queued = self._push(request)
-            self.outage.ok()
-            return queued
-        except redis.RedisError as error:
-            self.outage.failed(error)
-            self.waiting.append(request)
-            return True
+        """Keep the request: found requests go to Redis together (a list page's links in one call) when the
+        page is done, or at the next request taken."""
+        self.waiting.append(request)
+        return True
 
     def next_request(self):
         if self.taken:
@@ -274,26 +325,33 @@ class ClusterScheduler(Scheduler):
             self.known_empty = time.monotonic()
         return pending
 
-    def _push(self, request) -> bool:
-        """Seen-set check, queueing, and the ack of the in-flight request this one replaces (a redirect, a
-        retry), in one Redis call."""
-        fingerprint = "" if request.dont_filter else self.df.request_fingerprint(request)
-        replaced = request.meta.get("coopfeed_key") or ""  # kept until acked: a failed push is tried again
-        request.meta.pop("coopfeed_key", None)
-        encoded = self.queue._encode_request(request)
+    def _push(self, requests: list, acks: list[str]) -> None:
+        """Seen-set check and queueing of the requests, and the acks (the in-flight requests done, and those a
+        redirect or a retry replaces), in one Redis call; on an error, nothing is taken off."""
+        replaced = [request.meta.pop("coopfeed_key", None) for request in requests]
+        args: list = []
+        for request in requests:
+            fingerprint = "" if request.dont_filter else self.df.request_fingerprint(request)
+            args += [fingerprint, -request.priority, self.queue._encode_request(request)]
         try:
-            queued = self.server.eval(PUSH, 3, self.df.key, self.queue.key, self.inflight_key, fingerprint,
-                                      -request.priority, encoded, replaced)
+            queued = self.server.eval(PUSH, 3, self.df.key, self.queue.key, self.inflight_key, len(requests),
+                                      *args, *acks, *filter(None, replaced))
         except redis.RedisError:
-            if replaced:
-                request.meta["coopfeed_key"] = replaced
+            for request, key in zip(requests, replaced):
+                if key:
+                    request.meta["coopfeed_key"] = key  # kept until acked: the push is tried again
             raise
-        if not queued:
-            self.df.log(request, self.spider)
-            return False
-        self.stats.inc_value("scheduler/enqueued/redis", spider=self.spider)
-        self.known_empty = 0.0
-        return True
+        for request, was_queued in zip(requests, queued):
+            self._queued(request, bool(was_queued))
+
+    def _queued(self, request, queued: bool) -> None:
+        """Count a request queued; log and signal one already seen (as Scrapy's engine does for a local crawl)."""
+        if queued:
+            self.stats.inc_value("scheduler/enqueued/redis", spider=self.spider)
+            self.known_empty = 0.0
+            return
+        self.df.log(request, self.spider)
+        self.spider.crawler.signals.send_catch_log(signals.request_dropped, request=request, spider=self.spider)
 
     def finished(self, key: str | None) -> None:
         """A request is done (its outcome is in Redis): out of the in-flight hash, once the requests it
@@ -388,13 +446,15 @@ class ClusterScheduler(Scheduler):
         self.known_empty = 0.0
 
     def _flush_held_back(self) -> None:
-        """What waited for Redis: the requests found (queued first), then the acks of requests done."""
-        while self.waiting:
-            self._push(self.waiting[0])
-            self.waiting.pop(0)
-        if self.unacked:
-            self.server.hdel(self.inflight_key, *self.unacked)
-            self.unacked.clear()
+        """What waited: the requests found (queued first), then the acks of requests done, in one call for up
+        to PUSH_BATCH requests."""
+        while self.waiting or self.unacked:
+            requests = self.waiting[:PUSH_BATCH]
+            acks = self.unacked if len(self.waiting) <= PUSH_BATCH else []
+            self._push(requests, acks)
+            del self.waiting[:len(requests)]
+            if acks:
+                self.unacked = []
 
 
 class InflightMiddleware:
