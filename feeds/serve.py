@@ -23,29 +23,38 @@ MAX_CODINGS = 256
 
 
 def feed_app(out_dir: Path):
-    """The ASGI application serving the files of the feed folder."""
+    """The ASGI application serving the files of the feed folder. Its ``answer(method, path, headers)``
+    gives the response without ASGI (``served.fastpath`` writes it straight to the connection)."""
     files = FeedFiles(Path(out_dir))
     codings: dict[bytes | None, tuple[str, ...]] = {}
+
+    def answer(method: bytes, path: str, headers: list[tuple[bytes, bytes]]) -> Response:
+        return _answer(files, codings, method, path, headers)
 
     async def app(scope, receive, send):
         if scope["type"] == "lifespan":
             await _lifespan(receive, send)
             return
-        await _serve_file(files, codings, scope, send)
+        status, headers, body = answer(scope["method"].encode(), scope["path"], scope["headers"])
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
 
+    app.answer = answer
     return app
 
 
-async def _serve_file(files: FeedFiles, codings: dict, scope, send) -> None:
-    if scope["method"] not in ("GET", "HEAD"):
-        await _respond(send, 405, b"Method not allowed\n", [(b"allow", b"GET, HEAD")])
-        return
-    version = files.version(scope["path"])
+#: A response: status, headers, body (empty for HEAD: its length is in the headers).
+Response = tuple[int, list[tuple[bytes, bytes]], bytes]
+
+
+def _answer(files: FeedFiles, codings: dict, method: bytes, path: str, headers: list) -> Response:
+    if method not in (b"GET", b"HEAD"):
+        return _plain(405, b"Method not allowed\n", [(b"allow", b"GET, HEAD")])
+    version = files.version(path)
     if version is None:
-        await _respond(send, 404, b"Not found\n")
-        return
+        return _plain(404, b"Not found\n")
     none_match = modified_since = accept = None
-    for name, value in scope["headers"]:
+    for name, value in headers:
         if name == b"if-none-match":
             none_match = value
         elif name == b"if-modified-since":
@@ -54,17 +63,12 @@ async def _serve_file(files: FeedFiles, codings: dict, scope, send) -> None:
             accept = value if accept is None else accept + b"," + value
     coding = version.coding(_acceptable(codings, accept))
     if coding is None:
-        await _respond(send, 406, b"Not acceptable: this file is sent as gzip or identity\n",
-                       [(b"vary", b"Accept-Encoding")])
-        return
+        return _plain(406, b"Not acceptable: this file is sent as gzip or identity\n", [(b"vary", b"Accept-Encoding")])
     strong = version.strong()
     full, validators = version.headers[coding, strong]
     if _not_modified(version, coding, strong, none_match, modified_since):
-        await send({"type": "http.response.start", "status": 304, "headers": validators})
-        await send({"type": "http.response.body", "body": b""})
-        return
-    await send({"type": "http.response.start", "status": 200, "headers": full})
-    await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else version.bodies[coding]})
+        return 304, validators, b""
+    return 200, full, b"" if method == b"HEAD" else version.bodies[coding]
 
 
 def _acceptable(codings: dict, accept: bytes | None) -> tuple[str, ...]:
@@ -86,10 +90,8 @@ def _not_modified(version: Version, coding: str, strong: bool, none_match: bytes
     return False
 
 
-async def _respond(send, status: int, body: bytes, headers: list | None = None) -> None:
-    raw = [(b"content-type", TEXT), (b"content-length", str(len(body)).encode()), *(headers or [])]
-    await send({"type": "http.response.start", "status": status, "headers": raw})
-    await send({"type": "http.response.body", "body": body})
+def _plain(status: int, body: bytes, headers: list | None = None) -> Response:
+    return status, [(b"content-type", TEXT), (b"content-length", str(len(body)).encode()), *(headers or [])], body
 
 
 async def _lifespan(receive, send) -> None:

@@ -72,6 +72,13 @@ def create_app(out_dir: Path, db_path: Path | None):
         else:
             await files(scope, receive, send)
 
+    def answer(method: bytes, path: str, headers: list):
+        """A feed file's response without ASGI (``served.fastpath``); None for the pages and ``/db/``."""
+        if path == PREFIX or path.startswith(PREFIX + "/") or route(path) is not None:
+            return None
+        return files.answer(method, path, headers)
+
+    app.answer = answer
     return app
 
 

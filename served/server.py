@@ -5,7 +5,8 @@
 
 uvicorn takes the bound socket (no check-then-bind race); with several
 workers the process forks after binding and every child accepts on it.
-httptools and uvloop (``uvicorn[standard]``) are used when installed.
+httptools and uvloop (``uvicorn[standard]``) are used when installed, and
+then feed files are answered without ASGI (``served.fastpath``).
 """
 
 from __future__ import annotations
@@ -87,12 +88,23 @@ def serve(app, sock: socket.socket, workers: int = 1) -> None:
 
 
 def uvicorn_config(app):
-    """uvicorn's settings: httptools and uvloop when installed ("auto"); no access log, Server header or
-    X-Forwarded-* parsing (nothing here uses the client address), each a cost per request."""
+    """uvicorn's settings: httptools and uvloop when installed ("auto"), feed files answered without ASGI
+    (``served.fastpath``); no access log, Server header or X-Forwarded-* parsing (nothing here uses the
+    client address), each a cost per request."""
     import uvicorn
 
     return uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on", server_header=False,
-                          proxy_headers=False)
+                          proxy_headers=False, http=_protocol(app))
+
+
+def _protocol(app):
+    """The feed-file protocol when the app can answer at once and httptools is installed, else uvicorn's
+    own choice."""
+    try:
+        from served.fastpath import fast_protocol
+    except ImportError:  # uvicorn without httptools (not uvicorn[standard])
+        return "auto"
+    return fast_protocol(app.answer) if hasattr(app, "answer") else "auto"
 
 
 def _run(app, sock: socket.socket) -> None:

@@ -6,6 +6,7 @@ import gzip
 import http.client
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -17,9 +18,11 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from conftest import ROOT
 from served.app import create_app
+from served.server import uvicorn_config
 from feeds.write import write_if_changed
 from storage import Store
 
@@ -33,9 +36,13 @@ def free_port() -> int:
 class Served:
     """uvicorn running the feed app in a thread on a free port."""
 
-    def __init__(self, out: Path, db: Path | None = None):
+    def __init__(self, out: Path, db: Path | None = None, fast: bool = True):
+        """``fast``: uvicorn as ``coopfeed serve`` sets it up (feed files answered by served.fastpath); else
+        plain uvicorn, every request through the ASGI app."""
         self.port = free_port()
-        config = uvicorn.Config(create_app(out, db), host="127.0.0.1", port=self.port, log_level="error")
+        app = create_app(out, db)
+        config = uvicorn_config(app) if fast else uvicorn.Config(app, log_level="error")
+        config.host, config.port = "127.0.0.1", self.port
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
@@ -71,9 +78,9 @@ def out(tmp_path):
     return folder
 
 
-@pytest.fixture
-def served(out):
-    server = Served(out)
+@pytest.fixture(params=["fastpath", "asgi"])
+def served(out, request):
+    server = Served(out, fast=request.param == "fastpath")
     yield server
     server.stop()
 
@@ -319,5 +326,49 @@ def test_the_server_runs_on_httptools_and_uvloop(out):
 
     config = uvicorn_config(build_app(out, None))
     config.load()
-    assert config.http_protocol_class.__name__ == "HttpToolsProtocol"
+    assert issubclass(config.http_protocol_class, HttpToolsProtocol)
+    assert config.http_protocol_class.__name__ == "FeedFileProtocol"
     assert config.get_loop_factory().__module__.startswith("uvloop")
+
+
+def raw_exchange(port: int, request: bytes, until: bytes, timeout: float = 10) -> bytes:
+    """Send raw bytes on one connection; read until ``until`` has been seen as often as asked (or EOF)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+        sock.sendall(request)
+        received = b""
+        while received.count(until) < request.count(b"\r\n\r\n"):
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            received += chunk
+    return received
+
+
+def test_pipelined_requests_are_answered_in_order_whichever_way_each_takes(out, tmp_path):
+    """Fast-path files, a query string and a page (the ASGI way) in one write: answers in request order."""
+    with Store(tmp_path / "s.db"):
+        pass
+    server = Served(out, tmp_path / "s.db")
+    try:
+        _, headers, _ = server.get("/all.atom")
+        etag = headers["etag"].encode()
+        requests = [b"GET /all.atom HTTP/1.1\r\nHost: x\r\nIf-None-Match: " + etag + b"\r\n\r\n",
+                    b"GET /all.atom?x=1 HTTP/1.1\r\nHost: x\r\n\r\n",
+                    b"GET /sources HTTP/1.1\r\nHost: x\r\n\r\n",
+                    b"HEAD /all.rss HTTP/1.1\r\nHost: x\r\n\r\n",
+                    b"GET /missing.rss HTTP/1.1\r\nHost: x\r\n\r\n",
+                    b"GET /all.json HTTP/1.1\r\nHost: x\r\n\r\n"]
+        received = raw_exchange(server.port, b"".join(requests), b"HTTP/1.1 ")
+    finally:
+        server.stop()
+    statuses = re.findall(rb"HTTP/1\.1 (\d{3}) ", received)
+    assert statuses == [b"304", b"200", b"200", b"200", b"404", b"200"]
+    assert received.count(b"date: ") == 6 and received.endswith((out / "all.json").read_bytes())
+    assert b"<!-- padding -->" not in received  # HEAD: no body
+
+
+def test_http_1_0_and_connection_close_take_the_asgi_way_and_close(served):
+    for request in (b"GET /all.atom HTTP/1.0\r\n\r\n", b"GET /all.atom HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"):
+        received = raw_exchange(served.port, request, b"HTTP/1.1 ")
+        assert received.startswith(b"HTTP/1.1 200 OK\r\n") and received.endswith(b"Atom'/>")
+        assert b"connection: close" in received.lower()
