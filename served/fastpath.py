@@ -5,9 +5,9 @@ once (``app.answer``: no I/O, headers made once per file version), so its
 response is written to the connection as soon as its headers are parsed,
 without the ASGI task, scope and ``send`` messages that are most of a 304's
 cost in uvicorn. Anything else (the pages, ``/db/``, a query string, a
-percent-encoded path, HTTP/1.0, an upgrade, a client not reading) takes
-uvicorn's usual way. Subclasses uvicorn 0.55's ``HttpToolsProtocol``
-(pinned in pyproject.toml).
+percent-encoded path or a fragment, HTTP/1.0, an upgrade, a client not
+reading) takes uvicorn's usual way. Subclasses uvicorn 0.55's
+``HttpToolsProtocol`` (pinned in pyproject.toml).
 """
 
 from __future__ import annotations
@@ -68,6 +68,6 @@ def fast_protocol(answer: Answer) -> type[HttpToolsProtocol]:
                     and self.parser.get_http_version() == "1.1" and self.parser.should_keep_alive()
                     and not self.parser.should_upgrade() and not self.expect_100_continue
                     and not self.flow.write_paused and self.url.startswith(b"/")
-                    and b"?" not in self.url and b"%" not in self.url and self.url.isascii())
+                    and not any(mark in self.url for mark in (b"?", b"%", b"#")) and self.url.isascii())
 
     return FeedFileProtocol

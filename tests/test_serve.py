@@ -354,6 +354,7 @@ def test_pipelined_requests_are_answered_in_order_whichever_way_each_takes(out, 
         etag = headers["etag"].encode()
         requests = [b"GET /all.atom HTTP/1.1\r\nHost: x\r\nIf-None-Match: " + etag + b"\r\n\r\n",
                     b"GET /all.atom?x=1 HTTP/1.1\r\nHost: x\r\n\r\n",
+                    b"GET /all.atom#top HTTP/1.1\r\nHost: x\r\n\r\n",
                     b"GET /sources HTTP/1.1\r\nHost: x\r\n\r\n",
                     b"HEAD /all.rss HTTP/1.1\r\nHost: x\r\n\r\n",
                     b"GET /missing.rss HTTP/1.1\r\nHost: x\r\n\r\n",
@@ -362,8 +363,8 @@ def test_pipelined_requests_are_answered_in_order_whichever_way_each_takes(out, 
     finally:
         server.stop()
     statuses = re.findall(rb"HTTP/1\.1 (\d{3}) ", received)
-    assert statuses == [b"304", b"200", b"200", b"200", b"404", b"200"]
-    assert received.count(b"date: ") == 6 and received.endswith((out / "all.json").read_bytes())
+    assert statuses == [b"304", b"200", b"200", b"200", b"200", b"404", b"200"]
+    assert received.count(b"date: ") == 7 and received.endswith((out / "all.json").read_bytes())
     assert b"<!-- padding -->" not in received  # HEAD: no body
 
 
