@@ -58,7 +58,13 @@ def write_topic(db: sqlite_utils.Database, topic: str, out: Path, limit: int) ->
 
 
 def assign_new(db: sqlite_utils.Database, config: Path, since: str) -> None:
-    """Topic membership of the items changed since ``since``, from the configuration's rules."""
+    """Store the topic membership of the items changed since ``since``."""
+    db.conn.executemany("insert or replace into item_topics (item_id, topic, assigned) "
+                        "values (?, ?, datetime('now'))", sorted(membership(db, config, since)))
+
+
+def membership(db: sqlite_utils.Database, config: Path, since: str) -> set[tuple[str, str]]:
+    """(item id, topic) of the items changed since ``since``, from the configuration's rules."""
     table = tomllib.loads(config.read_text(encoding="utf-8"))
     topics = list(table.get("topic", []))
     for name in table.get("include", []):
@@ -67,9 +73,7 @@ def assign_new(db: sqlite_utils.Database, config: Path, since: str) -> None:
     topics += [{"name": "all"}] + [{"name": f"source-{name}", "sources": [name], "duplicates": True} for name in sources]
     rows = db.execute("select id, source, language, title, text, duplicate_of from items where changed >= ?",
                       [since]).fetchall()
-    members = [(item_id, topic["name"]) for topic in topics for item_id in _members(topic, rows)]
-    db.conn.executemany("insert or replace into item_topics (item_id, topic, assigned) "
-                        "values (?, ?, datetime('now'))", members)
+    return {(item_id, topic["name"]) for topic in topics for item_id in _members(topic, rows)}
 
 
 def _members(topic: dict, rows: list[tuple]):
@@ -85,9 +89,14 @@ def _members(topic: dict, rows: list[tuple]):
 
 
 def _keywords(words: list[str] | None) -> re.Pattern | None:
+    """English words whole (one \\b group around them all: several times quicker than one per word),
+    Chinese ones as substrings."""
     if not words:
         return None
-    return re.compile("|".join(rf"\b{re.escape(w)}\b" if w.isascii() else re.escape(w) for w in words), re.I)
+    english = [re.escape(w) for w in words if w.isascii()]
+    chinese = [re.escape(w) for w in words if not w.isascii()]
+    parts = ([rf"\b(?:{'|'.join(english)})\b"] if english else []) + chinese
+    return re.compile("|".join(parts), re.I)
 
 
 def main() -> None:

@@ -83,6 +83,21 @@ def rewritten_topics(folder: Path, before: dict[str, int]) -> list[str]:
                   if path.stem != "health" and before.get(path.name) != path.stat().st_mtime_ns)
 
 
+def same_membership(db: Path, config: Path, since: str) -> None:
+    """The assigning baseline's membership of the new items is coopfeed's (else its timing means nothing)."""
+    import sqlite_utils
+
+    from bench.baseline_feedgen import membership
+
+    store = sqlite_utils.Database(db, execute_plugins=False)
+    ours = set(store.execute("select item_id, topic from item_topics where item_id in "
+                             "(select id from items where changed >= ?)", [since]).fetchall())
+    theirs = membership(store, config, since)
+    store.close()
+    if ours != theirs:
+        raise SystemExit(f"bench: the assigning baseline's membership differs: {sorted(ours ^ theirs)[:5]}")
+
+
 def new_items_rounds(work: Path, config: Path, db: Path, build: list[str]) -> dict:
     """Alternated rounds of (100 new items, rebuild, baseline writing the same topics from the membership the
     rebuild stored, baseline assigning the new items' topics itself first)."""
@@ -100,6 +115,7 @@ def new_items_rounds(work: Path, config: Path, db: Path, build: list[str]) -> di
         baseline = [sys.executable, str(ROOT / "bench" / "baseline_feedgen.py"), str(db), str(work / "baseline"),
                     str(LIMIT), ",".join(topics)]
         writing.append(timed(baseline)["seconds"])
+        same_membership(db, config, since)
         assigning.append(timed([*baseline, "--assign", str(config), "--since", since])["seconds"])
     return {"rounds": ROUNDS, "new_items": NEW_ITEMS, "topics_rewritten": topics_written,
             "coopfeed_median_s": round(median(ours), 3), "feedgen_median_s": round(median(writing), 3),
