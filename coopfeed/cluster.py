@@ -207,10 +207,17 @@ class Ingest:
             self.server.sadd(Keys.known, *stored)
 
     def _not_ingested(self, messages: list[dict]) -> list[dict]:
+        """The messages not stored yet, each once: a worker whose push succeeded but whose answer was lost
+        (Redis went away) sends the same messages again, maybe into the same batch."""
         ids = [message["id"] for message in messages]
         marks = ", ".join("?" * len(ids))
         done = {row[0] for row in self.store.db.execute(f"select id from ingested where id in ({marks})", ids)}
-        return [message for message in messages if message["id"] not in done]
+        fresh = []
+        for message in messages:
+            if message["id"] not in done:
+                done.add(message["id"])
+                fresh.append(message)
+        return fresh
 
     def _round(self, message: dict) -> tuple[int, Counters]:
         """The run row and counters of a message's round (a new round opens a ``running`` row)."""

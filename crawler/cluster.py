@@ -34,7 +34,6 @@ import itertools
 import json
 import logging
 import math
-import multiprocessing
 import os
 import socket
 import time
@@ -64,7 +63,7 @@ MAX_REQUEUES = 3  # times a worker queues again one request it lost in flight
 #: Spider counters sent to the writer (the counts of stored articles and failures are the writer's).
 WORKER_COUNTERS = ("coopfeed/links", "coopfeed/list_pages", "coopfeed/list_failed", "coopfeed/known_skipped",
                    "response_received_count", "httpcache/revalidate")
-WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"  # renewed in a forked process (_new_identity)
+WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
 #: One Redis call to take the next requests of a source (at most ARGV[2]) and keep them in flight, under the
 #: keys ARGV[1]:1, ARGV[1]:2, …
 POP = """local taken = redis.call('zrange', KEYS[1], 0, tonumber(ARGV[2]) - 1)
@@ -103,15 +102,6 @@ _message_numbers = itertools.count()
 def message_id() -> str:
     return f"{_PROCESS_TOKEN}-{next(_message_numbers)}"
 
-
-def _new_identity() -> None:
-    """A forked process (a worker's share of the sources) is a worker of its own, with its own message ids."""
-    global WORKER_ID, _PROCESS_TOKEN
-    WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
-    _PROCESS_TOKEN = uuid.uuid4().hex[:12]
-
-
-os.register_at_fork(after_in_child=_new_identity)
 _leases_held: set[str] = set()  # sources whose lease this process holds
 
 
@@ -163,18 +153,11 @@ def connect(redis_url: str) -> redis.Redis:
 
 
 class Outage:
-    """Says once per command that Redis is unreachable, and once that it is back (or that it gives up waiting
-    for it), whatever the number of its processes."""
+    """Says once per process that Redis is unreachable, and once that it is back (or that this process gives
+    up waiting for it)."""
 
     down_since: float | None = None
     gave_up = ""  # the line said when this process gave up
-    #: Shared by the processes of one worker command (``share``): [Redis said to be down, give-up limit hit]
-    shared = None
-
-    @classmethod
-    def share(cls) -> None:
-        """Before forking a worker's processes: one outage line for all of them."""
-        cls.shared = multiprocessing.get_context("fork").Array("d", 2)
 
     @classmethod
     def too_long(cls, limit: float | None) -> bool:
@@ -182,47 +165,21 @@ class Outage:
         if limit is None or cls.down_since is None or time.monotonic() - cls.down_since < limit:
             return False
         if not cls.gave_up:
-            cls.gave_up = cls.give_up_line(limit)
-            if cls.shared is not None:
-                cls.shared[1] = limit
+            cls.gave_up = (f"Redis unreachable for {limit:g} s: gave up; nothing is lost (what was not sent or "
+                           "stored stays in Redis for the next worker or writer)")
         return True
-
-    @staticmethod
-    def give_up_line(limit: float) -> str:
-        return (f"Redis unreachable for {limit:g} s: gave up; nothing is lost (what was not sent or stored stays "
-                "in Redis for the next worker or writer)")
-
-    @classmethod
-    def given_up(cls) -> str:
-        """The give-up line of this process or of one of its children ("": none gave up)."""
-        if cls.gave_up or cls.shared is None or not cls.shared[1]:
-            return cls.gave_up
-        return cls.give_up_line(cls.shared[1])
 
     @classmethod
     def failed(cls, error: Exception) -> None:
         if cls.down_since is None:
             cls.down_since = time.monotonic()
-            if cls._first_to_say(down=True):
-                logger.warning("Redis unreachable (%s): waiting for it; nothing is lost meanwhile", error)
+            logger.warning("Redis unreachable (%s): waiting for it; nothing is lost meanwhile", error)
 
     @classmethod
     def ok(cls) -> None:
         if cls.down_since is not None:
-            if cls._first_to_say(down=False):
-                logger.warning("Redis is back after %.0f s: going on", time.monotonic() - cls.down_since)
+            logger.warning("Redis is back after %.0f s: going on", time.monotonic() - cls.down_since)
             cls.down_since = None
-
-    @classmethod
-    def _first_to_say(cls, down: bool) -> bool:
-        """Whether this process is the first of its command to see Redis go (``down``) or come back."""
-        if cls.shared is None:
-            return True
-        with cls.shared.get_lock():
-            if bool(cls.shared[0]) == down:
-                return False
-            cls.shared[0] = float(down)
-            return True
 
 
 class Lease:
