@@ -56,7 +56,7 @@ logger = logging.getLogger(__name__)
 PREFIX = "coopfeed"
 LEASE_SECONDS = 30
 HEARTBEAT_SECONDS = 10
-FLUSH_SECONDS = 0.1  # items sent at least this often (or BATCH at once): the writer stores them soon
+FLUSH_SECONDS = 1.0
 ENGINE_HEARTBEAT = 0.5
 BATCH = 50
 MAX_REQUEUES = 3  # times a worker queues again one request it lost in flight
@@ -73,26 +73,15 @@ for i, data in ipairs(taken) do redis.call('hset', KEYS[2], ARGV[1] .. ':' .. i,
 return taken"""
 #: Requests taken from Redis at once (each kept in flight there): one round trip for several fetches.
 POP_BATCH = 4
-#: One Redis call to queue requests not seen yet and to ack requests done. ARGV: the number of requests, then
-#: (fingerprint, score, encoded request) for each (an empty fingerprint: queued always), then the in-flight keys
-#: to ack. Returns 1 or 0 for each request: queued, or already seen.
-PUSH = """local count = tonumber(ARGV[1])
-local queued = {}
-for i = 0, count - 1 do
-  local fingerprint = ARGV[2 + i * 3]
-  if fingerprint == '' or redis.call('sadd', KEYS[1], fingerprint) == 1 then
-    redis.call('zadd', KEYS[2], ARGV[3 + i * 3], ARGV[4 + i * 3])
-    queued[#queued + 1] = 1
-  else
-    queued[#queued + 1] = 0
-  end
+#: One Redis call to queue a request not seen yet (ARGV[1], the fingerprint, empty: always) and to ack the
+#: in-flight request it replaces (ARGV[4]).
+PUSH = """local queued = 0
+if ARGV[1] == '' or redis.call('sadd', KEYS[1], ARGV[1]) == 1 then
+  redis.call('zadd', KEYS[2], ARGV[2], ARGV[3])
+  queued = 1
 end
-local acks = {}
-for i = 2 + count * 3, #ARGV do acks[#acks + 1] = ARGV[i] end
-if #acks > 0 then redis.call('hdel', KEYS[3], unpack(acks)) end
+if ARGV[4] ~= '' then redis.call('hdel', KEYS[3], ARGV[4]) end
 return queued"""
-#: Requests queued in one PUSH call at most (Lua's unpack takes a few thousand values).
-PUSH_BATCH = 500
 _request_numbers = itertools.count()
 #: Message ids: this process's token and a number (uuid4 for each message cost 3 % of a worker's time).
 _PROCESS_TOKEN = uuid.uuid4().hex[:12]
@@ -101,7 +90,6 @@ _message_numbers = itertools.count()
 
 def message_id() -> str:
     return f"{_PROCESS_TOKEN}-{next(_message_numbers)}"
-
 _leases_held: set[str] = set()  # sources whose lease this process holds
 
 
@@ -118,8 +106,8 @@ class Keys:
         return f"{PREFIX}:{kind}:{source}"
 
     @staticmethod
-    def worker(worker_id: str | None = None) -> str:
-        return f"{PREFIX}:worker:{worker_id or WORKER_ID}"
+    def worker(worker_id: str = WORKER_ID) -> str:
+        return f"{PREFIX}:worker:{worker_id}"
 
 
 def cluster_settings(redis_url: str, exit_when_idle: float | None, give_up_after: float | None = None) -> dict[str, Any]:
@@ -230,17 +218,21 @@ class ClusterScheduler(Scheduler):
 
     def close(self, reason) -> None:
         try:
-            self._flush_held_back()
             self.lease.release()
         except redis.RedisError:
             pass
         super().close(reason)
 
     def enqueue_request(self, request) -> bool:
-        """Keep the request: found requests go to Redis together (a list page's links in one call) when the
-        page is done, or at the next request taken."""
-        self.waiting.append(request)
-        return True
+        try:
+            self._flush_held_back()
+            queued = self._push(request)
+            self.outage.ok()
+            return queued
+        except redis.RedisError as error:
+            self.outage.failed(error)
+            self.waiting.append(request)
+            return True
 
     def next_request(self):
         if self.taken:
@@ -282,33 +274,26 @@ class ClusterScheduler(Scheduler):
             self.known_empty = time.monotonic()
         return pending
 
-    def _push(self, requests: list, acks: list[str]) -> None:
-        """Seen-set check and queueing of the requests, and the acks (the in-flight requests done, and those a
-        redirect or a retry replaces), in one Redis call; on an error, nothing is taken off."""
-        replaced = [request.meta.pop("coopfeed_key", None) for request in requests]
-        args: list = []
-        for request in requests:
-            fingerprint = "" if request.dont_filter else self.df.request_fingerprint(request)
-            args += [fingerprint, -request.priority, self.queue._encode_request(request)]
+    def _push(self, request) -> bool:
+        """Seen-set check, queueing, and the ack of the in-flight request this one replaces (a redirect, a
+        retry), in one Redis call."""
+        fingerprint = "" if request.dont_filter else self.df.request_fingerprint(request)
+        replaced = request.meta.get("coopfeed_key") or ""  # kept until acked: a failed push is tried again
+        request.meta.pop("coopfeed_key", None)
+        encoded = self.queue._encode_request(request)
         try:
-            queued = self.server.eval(PUSH, 3, self.df.key, self.queue.key, self.inflight_key, len(requests),
-                                      *args, *acks, *filter(None, replaced))
+            queued = self.server.eval(PUSH, 3, self.df.key, self.queue.key, self.inflight_key, fingerprint,
+                                      -request.priority, encoded, replaced)
         except redis.RedisError:
-            for request, key in zip(requests, replaced):
-                if key:
-                    request.meta["coopfeed_key"] = key  # kept until acked: the push is tried again
+            if replaced:
+                request.meta["coopfeed_key"] = replaced
             raise
-        for request, was_queued in zip(requests, queued):
-            self._queued(request, bool(was_queued))
-
-    def _queued(self, request, queued: bool) -> None:
-        """Count a request queued; log and signal one already seen (as Scrapy's engine does for a local crawl)."""
-        if queued:
-            self.stats.inc_value("scheduler/enqueued/redis", spider=self.spider)
-            self.known_empty = 0.0
-            return
-        self.df.log(request, self.spider)
-        self.spider.crawler.signals.send_catch_log(signals.request_dropped, request=request, spider=self.spider)
+        if not queued:
+            self.df.log(request, self.spider)
+            return False
+        self.stats.inc_value("scheduler/enqueued/redis", spider=self.spider)
+        self.known_empty = 0.0
+        return True
 
     def finished(self, key: str | None) -> None:
         """A request is done (its outcome is in Redis): out of the in-flight hash, once the requests it
@@ -403,15 +388,13 @@ class ClusterScheduler(Scheduler):
         self.known_empty = 0.0
 
     def _flush_held_back(self) -> None:
-        """What waited: the requests found (queued first), then the acks of requests done, in one call for up
-        to PUSH_BATCH requests."""
-        while self.waiting or self.unacked:
-            requests = self.waiting[:PUSH_BATCH]
-            acks = self.unacked if len(self.waiting) <= PUSH_BATCH else []
-            self._push(requests, acks)
-            del self.waiting[:len(requests)]
-            if acks:
-                self.unacked = []
+        """What waited for Redis: the requests found (queued first), then the acks of requests done."""
+        while self.waiting:
+            self._push(self.waiting[0])
+            self.waiting.pop(0)
+        if self.unacked:
+            self.server.hdel(self.inflight_key, *self.unacked)
+            self.unacked.clear()
 
 
 class InflightMiddleware:
