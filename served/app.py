@@ -62,7 +62,7 @@ def create_app(out_dir: Path, db_path: Path | None):
         path = scope["path"]
         if path == PREFIX:
             await _redirect(send, PREFIX + "/", scope.get("query_string", b""))
-        elif path.startswith(PREFIX + "/"):
+        elif in_db(path):
             if datasette is not None:
                 await datasette(scope, receive, send)
             else:
@@ -74,7 +74,7 @@ def create_app(out_dir: Path, db_path: Path | None):
 
     def answer(method: bytes, path: str, headers: list):
         """A feed file's response without ASGI (``served.fastpath``); None for the pages and ``/db/``."""
-        if path == PREFIX or path.startswith(PREFIX + "/") or route(path) is not None:
+        if path == PREFIX or in_db(path) or route(path) is not None:
             return None
         return files.answer(method, path, headers)
 
@@ -128,6 +128,11 @@ class Pages:
         if store is None:
             store = self._local.store = Store(self.db_path)
         return store
+
+
+def in_db(path: str) -> bool:
+    """Whether a path is Datasette's (under ``/db/``)."""
+    return path.startswith(PREFIX + "/")
 
 
 def route(path: str) -> tuple[Callable, tuple] | None:
