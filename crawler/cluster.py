@@ -43,7 +43,7 @@ from dataclasses import asdict
 from typing import Any
 
 import redis
-from scrapy import signals
+from scrapy import Request, signals
 from scrapy.core.engine import ExecutionEngine
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy_redis.scheduler import Scheduler
@@ -56,7 +56,7 @@ logger = logging.getLogger(__name__)
 PREFIX = "coopfeed"
 LEASE_SECONDS = 30
 HEARTBEAT_SECONDS = 10
-FLUSH_SECONDS = 1.0
+FLUSH_SECONDS = 0.1  # items sent at least this often (or BATCH at once): the writer stores them soon
 ENGINE_HEARTBEAT = 0.5
 BATCH = 50
 MAX_REQUEUES = 3  # times a worker queues again one request it lost in flight
@@ -73,15 +73,26 @@ for i, data in ipairs(taken) do redis.call('hset', KEYS[2], ARGV[1] .. ':' .. i,
 return taken"""
 #: Requests taken from Redis at once (each kept in flight there): one round trip for several fetches.
 POP_BATCH = 4
-#: One Redis call to queue a request not seen yet (ARGV[1], the fingerprint, empty: always) and to ack the
-#: in-flight request it replaces (ARGV[4]).
-PUSH = """local queued = 0
-if ARGV[1] == '' or redis.call('sadd', KEYS[1], ARGV[1]) == 1 then
-  redis.call('zadd', KEYS[2], ARGV[2], ARGV[3])
-  queued = 1
+#: One Redis call to queue requests not seen yet and to ack requests done. ARGV: the number of requests, then
+#: (fingerprint, score, encoded request) for each (an empty fingerprint: queued always), then the in-flight keys
+#: to ack. Returns 1 or 0 for each request: queued, or already seen.
+PUSH = """local count = tonumber(ARGV[1])
+local queued = {}
+for i = 0, count - 1 do
+  local fingerprint = ARGV[2 + i * 3]
+  if fingerprint == '' or redis.call('sadd', KEYS[1], fingerprint) == 1 then
+    redis.call('zadd', KEYS[2], ARGV[3 + i * 3], ARGV[4 + i * 3])
+    queued[#queued + 1] = 1
+  else
+    queued[#queued + 1] = 0
+  end
 end
-if ARGV[4] ~= '' then redis.call('hdel', KEYS[3], ARGV[4]) end
+local acks = {}
+for i = 2 + count * 3, #ARGV do acks[#acks + 1] = ARGV[i] end
+if #acks > 0 then redis.call('hdel', KEYS[3], unpack(acks)) end
 return queued"""
+#: Requests queued in one PUSH call at most (Lua's unpack takes a few thousand values).
+PUSH_BATCH = 500
 _request_numbers = itertools.count()
 #: Message ids: this process's token and a number (uuid4 for each message cost 3 % of a worker's time).
 _PROCESS_TOKEN = uuid.uuid4().hex[:12]
@@ -90,6 +101,8 @@ _message_numbers = itertools.count()
 
 def message_id() -> str:
     return f"{_PROCESS_TOKEN}-{next(_message_numbers)}"
+
+
 _leases_held: set[str] = set()  # sources whose lease this process holds
 
 
@@ -218,27 +231,24 @@ class ClusterScheduler(Scheduler):
 
     def close(self, reason) -> None:
         try:
+            self._flush_held_back()
             self.lease.release()
         except redis.RedisError:
             pass
         super().close(reason)
 
     def enqueue_request(self, request) -> bool:
-        try:
-            self._flush_held_back()
-            queued = self._push(request)
-            self.outage.ok()
-            return queued
-        except redis.RedisError as error:
-            self.outage.failed(error)
-            self.waiting.append(request)
-            return True
+        """Keep the request: a list page's links go to Redis together with the page's ack (``finished``),
+        others at the next request taken."""
+        self.waiting.append(request)
+        return True
 
     def next_request(self):
+        if not self.push_found() and not self.taken:
+            return None  # Redis is away
         if self.taken:
             return self._hand_out()
         try:
-            self._flush_held_back()
             if time.monotonic() - self.known_empty < 0.25 or not self._working():
                 return None  # found empty a moment ago (the engine asks for each free slot)
             key = f"{WORKER_ID}:{next(_request_numbers)}"
@@ -274,37 +284,52 @@ class ClusterScheduler(Scheduler):
             self.known_empty = time.monotonic()
         return pending
 
-    def _push(self, request) -> bool:
-        """Seen-set check, queueing, and the ack of the in-flight request this one replaces (a redirect, a
-        retry), in one Redis call."""
-        fingerprint = "" if request.dont_filter else self.df.request_fingerprint(request)
-        replaced = request.meta.get("coopfeed_key") or ""  # kept until acked: a failed push is tried again
-        request.meta.pop("coopfeed_key", None)
-        encoded = self.queue._encode_request(request)
+    def _push(self, requests: list, acks: list[str]) -> None:
+        """Seen-set check and queueing of the requests, and the acks (the in-flight requests done, and those a
+        redirect or a retry replaces), in one Redis call; on an error, nothing is taken off."""
+        replaced = [request.meta.pop("coopfeed_key", None) for request in requests]
+        args: list = []
+        for request in requests:
+            fingerprint = "" if request.dont_filter else self.df.request_fingerprint(request)
+            args += [fingerprint, -request.priority, self.queue._encode_request(request)]
         try:
-            queued = self.server.eval(PUSH, 3, self.df.key, self.queue.key, self.inflight_key, fingerprint,
-                                      -request.priority, encoded, replaced)
+            queued = self.server.eval(PUSH, 3, self.df.key, self.queue.key, self.inflight_key, len(requests),
+                                      *args, *acks, *filter(None, replaced))
         except redis.RedisError:
-            if replaced:
-                request.meta["coopfeed_key"] = replaced
+            for request, key in zip(requests, replaced):
+                if key:
+                    request.meta["coopfeed_key"] = key  # kept until acked: the push is tried again
             raise
-        if not queued:
-            self.df.log(request, self.spider)
-            return False
-        self.stats.inc_value("scheduler/enqueued/redis", spider=self.spider)
-        self.known_empty = 0.0
-        return True
+        for request, was_queued in zip(requests, queued):
+            self._queued(request, bool(was_queued))
+
+    def _queued(self, request, queued: bool) -> None:
+        """Count a request queued; log and signal one already seen (as Scrapy's engine does for a local crawl)."""
+        if queued:
+            self.stats.inc_value("scheduler/enqueued/redis", spider=self.spider)
+            self.known_empty = 0.0
+            return
+        self.df.log(request, self.spider)
+        self.spider.crawler.signals.send_catch_log(signals.request_dropped, request=request, spider=self.spider)
 
     def finished(self, key: str | None) -> None:
-        """A request is done (its outcome is in Redis): out of the in-flight hash, once the requests it
-        found are queued (while Redis is away, both wait here)."""
+        """A request is done: out of the in-flight hash in the same call that queues the requests found
+        before (its links; while Redis is away, both wait here)."""
         if key:
             self.unacked.append(key)
+        self.push_found()
+
+    def push_found(self) -> bool:
+        """Queue the requests found so far and send the acks waiting; False while Redis is away."""
+        if not (self.waiting or self.unacked):
+            return True
         try:
             self._flush_held_back()
-            self.outage.ok()
         except redis.RedisError as error:
             self.outage.failed(error)
+            return False
+        self.outage.ok()
+        return True
 
     def requeue_lost(self) -> None:
         """At idle (nothing of this worker's source in progress): requests this worker took that are still in
@@ -388,18 +413,25 @@ class ClusterScheduler(Scheduler):
         self.known_empty = 0.0
 
     def _flush_held_back(self) -> None:
-        """What waited for Redis: the requests found (queued first), then the acks of requests done."""
-        while self.waiting:
-            self._push(self.waiting[0])
-            self.waiting.pop(0)
-        if self.unacked:
-            self.server.hdel(self.inflight_key, *self.unacked)
-            self.unacked.clear()
+        """The requests found and the acks of requests done, in one call for up to PUSH_BATCH requests (the
+        acks go with the last: a page leaves the in-flight hash only once its links are queued)."""
+        while self.waiting or self.unacked:
+            requests = self.waiting[:PUSH_BATCH]
+            acks = self.unacked if len(self.waiting) <= PUSH_BATCH else []
+            self._push(requests, acks)
+            del self.waiting[:len(requests)]
+            if acks:
+                self.unacked = []
 
 
 class InflightMiddleware:
-    """Spider middleware: a list page is done when its callback is (its requests are queued by then);
-    an article page when its item reaches Redis (the pipeline acks it)."""
+    """Spider middleware: a list page is done when its callback is, and its requests are queued by then;
+    an article page when its item reaches Redis (the pipeline acks it).
+
+    The page's requests go to the engine here, one by one as the callback yields them: Scrapy's scraper
+    would hand them on from a queue of its own after the callback ended, and an ack sent at the end of the
+    callback would then leave the page's links only in this worker's memory, lost if it died then.
+    """
 
     def __init__(self, crawler):
         self.crawler = crawler
@@ -414,6 +446,9 @@ class InflightMiddleware:
         key = response.meta.get("coopfeed_key")
         handed_on = False
         async for output in result:
+            if key and isinstance(output, Request):
+                self.crawler.engine.crawl(output)  # in the scheduler before the ack below
+                continue
             handed_on = handed_on or getattr(output, "request_key", None) == key
             yield output
         if key and not handed_on:
@@ -469,6 +504,8 @@ class RedisItemPipeline:
         """Push the pending messages and ack their requests in one MULTI; False when Redis is away."""
         if not self.pending:
             return True
+        if not self.crawler.engine.scheduler.push_found():
+            return False  # the requests found before these items' pages are queued first
         batch = self.pending
         try:
             pipe = self.server.pipeline(transaction=True)

@@ -16,6 +16,7 @@ import pytest
 
 from bench.harness import RedisServer
 from conftest import ROOT, Site, run_coopfeed
+from redis_relay import CuttingRelay
 
 ARTICLE_RE = re.compile(r"/art/|/wttimes/20|t20\d{6}_")
 
@@ -215,6 +216,38 @@ def test_redis_going_away_again_and_again_loses_nothing_and_records_no_false_fai
         assert code == 0 and "Traceback" not in stderr, stderr
     assert content(db) == site.expected
     assert failures(db) == 0
+
+
+def test_a_worker_cut_off_right_after_a_page_is_acked_has_already_queued_the_page_s_links(site, redis_server,
+                                                                                          tmp_path):
+    """The moment a list page leaves the in-flight hash, its links are queued: a worker that loses Redis for
+    good right after that command (its machine unplugged) leaves nothing of the page only in its memory."""
+    import redis
+
+    watch = redis.Redis.from_url(redis_server.url)
+
+    def acks(command: list[bytes]) -> bool:  # names a request in flight: takes it off the hash
+        fields = {field for key in watch.scan_iter("coopfeed:inflight:*") for field in watch.hkeys(key)}
+        return bool(fields.intersection(command[1:]))
+
+    seeded = run_coopfeed("cluster", "seed", "--config", str(site.config), "--cluster", redis_server.url)
+    assert seeded.returncode == 0, seeded.stderr
+    relay = CuttingRelay(int(redis_server.url.rsplit(":", 1)[1].split("/")[0]), acks)
+    try:
+        worker = coopfeed("crawl", "--config", str(site.config), "--cluster", relay.url, "--exit-when-idle", "60",
+                          "--give-up-after", "2")
+        assert relay.wait_for_cut(timeout=60)
+        [(code, _, stderr)] = wait([worker], timeout=60)
+    finally:
+        relay.close()
+    assert code == 1 and "gave up" in stderr and "Traceback" not in stderr, stderr
+    db = tmp_path / "cluster.db"
+    again = coopfeed("crawl", "--config", str(site.config), "--cluster", redis_server.url, "--exit-when-idle", "10")
+    writer = coopfeed("cluster", "ingest", "--config", str(site.config), "--cluster", redis_server.url,
+                      "--db", str(db), "--exit-when-idle", "15")
+    for code, _, stderr in wait([again, writer], redis_url=redis_server.url):
+        assert code == 0, stderr
+    assert content(db) == site.expected
 
 
 def test_a_redis_gone_for_good_is_given_up_on_with_one_line_and_nothing_is_lost(site, redis_server, tmp_path):
