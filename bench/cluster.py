@@ -6,11 +6,12 @@ Needs ``redis-server`` (Debian package ``redis-server``). For each round, on
 the replica with N generated articles per portal and alternating: a local
 `coopfeed crawl` into a fresh store (its sources spread over one process per
 core, the default), the same with one process (``COOPFEED_CRAWL_PROCESSES = 1``:
-one Scrapy process, its extraction pool on both cores: what a worker is); then
-a cluster crawl with 1 worker (`coopfeed cluster seed`, one `coopfeed crawl
---cluster`, one `coopfeed cluster ingest`, all exiting once idle, on a fresh
-Redis and store), the same with the one-process configuration (identical for
-a worker: kept as a second sample), then 2 workers. Every
+one Scrapy process, its extraction pool on both cores); then a cluster crawl
+with 1 worker (`coopfeed cluster seed`, one `coopfeed crawl --cluster`, one
+`coopfeed cluster ingest`, all exiting once idle, on a fresh Redis and store;
+the worker's sources spread over one process per core, like the local
+crawl's); the same with the worker in one process (against the one-process
+local crawl: what Redis costs, process for process); then 2 workers. Every
 time is from the start (of the seed, for the cluster) to the moment the store
 holds every article (its row count polled every 20 ms): the cluster's idle
 wait at the end and the local crawl's exit and topic assignment are not

@@ -69,7 +69,7 @@ def crawl(names, config_path, db_path, refresh, full_listing, as_json, verbose, 
         if failed:
             from crawler.cluster import Outage
 
-            raise click.ClickException(Outage.gave_up or "failed: " + "; ".join(
+            raise click.ClickException(Outage.given_up() or "failed: " + "; ".join(
                 f"{s.source} ({s.reason or 'see above'})" for s in failed))
         return
     for summary in summaries:

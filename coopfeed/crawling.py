@@ -14,7 +14,7 @@ from coopfeed.errors import ConfigError, CoopfeedError
 from coopfeed.progress import CrawlProgress
 from coopfeed.tomlfile import read_config
 from crawler.processes import crawl_in_processes
-from crawler.run import CrawlBusy, RunSummary, crawl, crawl_in_child, crawl_settings
+from crawler.run import CrawlBusy, RunSummary, crawl_in_child, crawl_settings
 from crawler.sources import Source, load_sources, parse_sources
 from storage import Store
 from storage.clock import utc_now
@@ -76,15 +76,17 @@ def crawl_child(config_path: str | Path, db_path: str | Path, names: list[str] |
 
 def crawl_as_worker(sources: list[Source], config: dict, redis_url: str, exit_when_idle: float | None,
                     verbose: bool, give_up_after: float | None = None) -> list[RunSummary]:
-    """A cluster worker: never opens the store (``crawler.cluster``)."""
-    from crawler.cluster import cluster_settings
+    """A cluster worker: never opens the store (``crawler.cluster``); its sources spread over one process per
+    core, as for a local crawl, each process a worker of its own."""
+    from crawler.cluster import Outage, cluster_settings
 
     overrides = {**config["scrapy"], **cluster_settings(redis_url, exit_when_idle, give_up_after)}
     if verbose:
         overrides["LOG_LEVEL"] = "INFO"
     progress = CrawlProgress()
+    Outage.share()
     try:
-        return crawl(sources, crawl_settings(None, None, overrides=overrides), on_event=progress)
+        return crawl_in_processes(sources, crawl_settings(None, None, overrides=overrides), on_event=progress)
     finally:
         progress.finish()
 

@@ -34,6 +34,7 @@ import itertools
 import json
 import logging
 import math
+import multiprocessing
 import os
 import socket
 import time
@@ -63,7 +64,7 @@ MAX_REQUEUES = 3  # times a worker queues again one request it lost in flight
 #: Spider counters sent to the writer (the counts of stored articles and failures are the writer's).
 WORKER_COUNTERS = ("coopfeed/links", "coopfeed/list_pages", "coopfeed/list_failed", "coopfeed/known_skipped",
                    "response_received_count", "httpcache/revalidate")
-WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
+WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"  # renewed in a forked process (_new_identity)
 #: One Redis call to take the next requests of a source (at most ARGV[2]) and keep them in flight, under the
 #: keys ARGV[1]:1, ARGV[1]:2, …
 POP = """local taken = redis.call('zrange', KEYS[1], 0, tonumber(ARGV[2]) - 1)
@@ -103,6 +104,14 @@ def message_id() -> str:
     return f"{_PROCESS_TOKEN}-{next(_message_numbers)}"
 
 
+def _new_identity() -> None:
+    """A forked process (a worker's share of the sources) is a worker of its own, with its own message ids."""
+    global WORKER_ID, _PROCESS_TOKEN
+    WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
+    _PROCESS_TOKEN = uuid.uuid4().hex[:12]
+
+
+os.register_at_fork(after_in_child=_new_identity)
 _leases_held: set[str] = set()  # sources whose lease this process holds
 
 
@@ -119,8 +128,8 @@ class Keys:
         return f"{PREFIX}:{kind}:{source}"
 
     @staticmethod
-    def worker(worker_id: str = WORKER_ID) -> str:
-        return f"{PREFIX}:worker:{worker_id}"
+    def worker(worker_id: str | None = None) -> str:
+        return f"{PREFIX}:worker:{worker_id or WORKER_ID}"
 
 
 def cluster_settings(redis_url: str, exit_when_idle: float | None, give_up_after: float | None = None) -> dict[str, Any]:
@@ -154,11 +163,18 @@ def connect(redis_url: str) -> redis.Redis:
 
 
 class Outage:
-    """Says once per process that Redis is unreachable, and once that it is back (or that this process gives
-    up waiting for it)."""
+    """Says once per command that Redis is unreachable, and once that it is back (or that it gives up waiting
+    for it), whatever the number of its processes."""
 
     down_since: float | None = None
     gave_up = ""  # the line said when this process gave up
+    #: Shared by the processes of one worker command (``share``): [Redis said to be down, give-up limit hit]
+    shared = None
+
+    @classmethod
+    def share(cls) -> None:
+        """Before forking a worker's processes: one outage line for all of them."""
+        cls.shared = multiprocessing.get_context("fork").Array("d", 2)
 
     @classmethod
     def too_long(cls, limit: float | None) -> bool:
@@ -166,21 +182,47 @@ class Outage:
         if limit is None or cls.down_since is None or time.monotonic() - cls.down_since < limit:
             return False
         if not cls.gave_up:
-            cls.gave_up = (f"Redis unreachable for {limit:g} s: gave up; nothing is lost (what was not sent or "
-                           "stored stays in Redis for the next worker or writer)")
+            cls.gave_up = cls.give_up_line(limit)
+            if cls.shared is not None:
+                cls.shared[1] = limit
         return True
+
+    @staticmethod
+    def give_up_line(limit: float) -> str:
+        return (f"Redis unreachable for {limit:g} s: gave up; nothing is lost (what was not sent or stored stays "
+                "in Redis for the next worker or writer)")
+
+    @classmethod
+    def given_up(cls) -> str:
+        """The give-up line of this process or of one of its children ("": none gave up)."""
+        if cls.gave_up or cls.shared is None or not cls.shared[1]:
+            return cls.gave_up
+        return cls.give_up_line(cls.shared[1])
 
     @classmethod
     def failed(cls, error: Exception) -> None:
         if cls.down_since is None:
             cls.down_since = time.monotonic()
-            logger.warning("Redis unreachable (%s): waiting for it; nothing is lost meanwhile", error)
+            if cls._first_to_say(down=True):
+                logger.warning("Redis unreachable (%s): waiting for it; nothing is lost meanwhile", error)
 
     @classmethod
     def ok(cls) -> None:
         if cls.down_since is not None:
-            logger.warning("Redis is back after %.0f s: going on", time.monotonic() - cls.down_since)
+            if cls._first_to_say(down=False):
+                logger.warning("Redis is back after %.0f s: going on", time.monotonic() - cls.down_since)
             cls.down_since = None
+
+    @classmethod
+    def _first_to_say(cls, down: bool) -> bool:
+        """Whether this process is the first of its command to see Redis go (``down``) or come back."""
+        if cls.shared is None:
+            return True
+        with cls.shared.get_lock():
+            if bool(cls.shared[0]) == down:
+                return False
+            cls.shared[0] = float(down)
+            return True
 
 
 class Lease:

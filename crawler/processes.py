@@ -70,6 +70,7 @@ def _run_children(groups: list[list[Source]], settings: Settings,
         readers.append(reader)
         children.append(child)
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the children: they stop cleanly
+    previous_term = signal.signal(signal.SIGTERM, lambda *_: _pass_on(signal.SIGTERM, children))
     try:
         while readers:
             for reader in wait(readers):
@@ -80,7 +81,15 @@ def _run_children(groups: list[list[Source]], settings: Settings,
                 found.setdefault("", f"a crawl process ended with exit status {child.exitcode}")
     finally:
         signal.signal(signal.SIGINT, previous)
+        signal.signal(signal.SIGTERM, previous_term)
     return found
+
+
+def _pass_on(signum: int, children: list) -> None:
+    """A stop sent to the parent alone (``kill PID``): the children stop cleanly too."""
+    for child in children:
+        if child.is_alive():
+            os.kill(child.pid, signum)
 
 
 def _receive(reader: Connection, readers: list, found: dict, on_event: Callable | None) -> None:

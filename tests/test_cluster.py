@@ -140,17 +140,23 @@ def test_a_worker_killed_mid_crawl_and_started_again_loses_nothing(site, redis_s
     assert content(db) == site.expected
 
 
-def test_a_worker_stopped_by_sigterm_stops_cleanly_and_the_next_one_loses_nothing(site, redis_server, tmp_path):
-    """``kill PID`` of a worker mid-crawl: it stops without a traceback; the next worker finishes what it
-    left (found links held back for one Redis call included)."""
+def test_a_worker_runs_a_process_per_core_and_a_sigterm_stops_them_all_losing_nothing(site, redis_server, tmp_path):
+    """One worker command is one worker per core (each listed); ``kill PID`` reaches its processes, which
+    stop cleanly; the next worker finishes what they left."""
+    import json
+
     db = tmp_path / "cluster.db"
     [crawler], writer = cluster(site, redis_server, db, workers=1)
     deadline = time.monotonic() + 120
     while stored(db) < 300 and time.monotonic() < deadline:
         time.sleep(0.2)
+    children = [int(pid) for pid in open(f"/proc/{crawler.pid}/task/{crawler.pid}/children").read().split()]
+    status = json.loads(run_coopfeed("cluster", "status", "--cluster", redis_server.url, "--json").stdout)
+    processes = min(os.cpu_count() or 1, 4)  # 4 sources
+    assert len(status["workers"]) == processes and len(children) == (processes if processes > 1 else 0)
     crawler.send_signal(signal.SIGTERM)
     [(_, _, stderr)] = wait([crawler], timeout=60)
-    assert "Traceback" not in stderr
+    assert "Traceback" not in stderr and not any(os.path.exists(f"/proc/{pid}") for pid in children)
     again = coopfeed("crawl", "--config", str(site.config), "--cluster", redis_server.url, "--exit-when-idle", "10")
     for code, _, stderr in wait([again, writer]):
         assert code == 0, stderr
