@@ -52,16 +52,17 @@ def cluster_seconds(config: Path, work: Path, workers: int, label: str, articles
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     with RedisServer(work / f"redis-{label}") as redis_server:
         coopfeed = [sys.executable, "-m", "coopfeed"]
-        started = time.monotonic()
-        subprocess.run([*coopfeed, "cluster", "seed", "--config", str(config), "--cluster", redis_server.url],
-                       check=True, capture_output=True, env=env)
+        started = time.monotonic()  # the seed, the workers and the writer start together (as a cron job's
+        # seed would find workers and a writer running, waiting for work)
+        seed = subprocess.Popen([*coopfeed, "cluster", "seed", "--config", str(config), "--cluster",
+                                 redis_server.url], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
         processes = [subprocess.Popen([*coopfeed, "crawl", "--config", str(config), "--cluster", redis_server.url,
                                        "--exit-when-idle", str(IDLE)], stdout=subprocess.DEVNULL,
                                       stderr=subprocess.DEVNULL, env=env) for _ in range(workers)]
         processes.append(subprocess.Popen([*coopfeed, "cluster", "ingest", "--config", str(config), "--cluster",
                                            redis_server.url, "--db", str(db), "--exit-when-idle", str(IDLE)],
                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env))
-        seconds = until_stored(db, articles, processes) - started
+        seconds = until_stored(db, articles, [seed, *processes]) - started
     return seconds, content(db)
 
 

@@ -270,6 +270,7 @@ class ClusterScheduler(Scheduler):
         self.outage = Outage
         self.checked = 0.0
         self.known_empty = 0.0  # when the queue was last seen empty
+        self.round_id = ""  # the source's round this worker last worked on
 
     def close(self, reason) -> None:
         try:
@@ -402,9 +403,10 @@ class ClusterScheduler(Scheduler):
             self.lease.release()
 
     def _working(self) -> bool:
-        """Whether this worker holds the source's lease (taking or renewing it at most once a second)."""
+        """Whether this worker holds the source's lease (renewing it at most once a second, looking for work
+        four times a second)."""
         now = time.monotonic()
-        if now - self.checked < 1.0:
+        if now - self.checked < (1.0 if self.lease.held else 0.25):
             return self.lease.held
         self.checked = now
         if self.lease.held:
@@ -414,6 +416,7 @@ class ClusterScheduler(Scheduler):
         if len(_leases_held) >= self._fair_share() or not self.lease.acquire():
             return False
         self._recover()
+        self._follow_round()
         return True
 
     def _keep(self) -> bool:
@@ -421,6 +424,7 @@ class ClusterScheduler(Scheduler):
         this source and hand the lease over once none is in flight, so that no request runs twice."""
         if not self.lease.renew():
             return False
+        self._follow_round()  # seeded again before this worker gave the lease back
         share = self._fair_share()
         if self.spider.name not in sorted(_leases_held)[share:]:
             return True
@@ -436,6 +440,14 @@ class ClusterScheduler(Scheduler):
                 for key in self.server.scan_iter(pattern, count=1000)}
         workers = max(1, sum(1 for key in self.server.scan_iter(Keys.workers, count=1000)))
         return max(1, math.ceil(len(busy) / workers))
+
+    def _follow_round(self) -> None:
+        """A round seeded since this worker last took the source: the spider follows its flags (every list
+        page, refresh) and forgets what it requested before (a worker runs for many rounds)."""
+        state = round_state(self.server, self.spider.name)
+        if state.round_id != self.round_id:
+            self.round_id = state.round_id
+            self.spider.start_round(state)
 
     def _recover(self) -> None:
         """Put back the requests a worker that held the lease before left in flight."""
@@ -718,14 +730,14 @@ class RedisKnownIds:
             return False  # fetched once more: the writer stores it once
 
 
-def round_state(redis_url: str, source: str):
-    """A worker's view of its source: stored ids from Redis, the round's listing and refresh flags."""
+def round_state(server: redis.Redis | str, source: str):
+    """A worker's view of its source: stored ids from Redis, the current round's listing and refresh flags."""
     from crawler.spiders.base import StoredState
 
-    server = connect(redis_url)
+    server = connect(server) if isinstance(server, str) else server
     try:
         current = {key.decode(): value.decode() for key, value in server.hgetall(Keys.of("round", source)).items()}
     except redis.RedisError:
         current = {}
     return StoredState(known=RedisKnownIds(server), retry_urls=[], full_listing=current.get("full") == "1",
-                       refresh=current.get("refresh") == "1")
+                       refresh=current.get("refresh") == "1", round_id=current.get("id", ""))

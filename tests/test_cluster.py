@@ -64,6 +64,14 @@ def failures(db_path) -> int:
         return conn.execute("select count(*) from failures").fetchone()[0]
 
 
+def busy(redis_server) -> bool:
+    """Whether a source has requests queued or in flight (a round still going on)."""
+    import json
+
+    status = run_coopfeed("cluster", "status", "--cluster", redis_server.url, "--json")
+    return any(source["queued"] or source["in_flight"] for source in json.loads(status.stdout)["sources"].values())
+
+
 def stored(db_path) -> int:
     try:
         with sqlite3.connect(db_path) as conn:
@@ -124,6 +132,29 @@ def test_three_workers_and_one_writer_store_what_one_process_stores_each_page_fe
     assert sum(new for _, _, new in runs) == len(site.expected)
     status = run_coopfeed("status", "--db", str(tmp_path / "cluster.db"))
     assert status.returncode == 0 and status.stdout.count(": ok;") == 5
+
+
+def test_a_worker_running_before_the_seeds_follows_each_round_s_flags(site, redis_server, tmp_path):
+    """Workers outlive rounds: one started before any seed crawls the first round, then a round seeded
+    with --refresh fetches every stored article again (its flags are read when a round starts)."""
+    db = tmp_path / "cluster.db"
+    worker = coopfeed("crawl", "--config", str(site.config), "--cluster", redis_server.url, "--exit-when-idle", "10")
+    writer = coopfeed("cluster", "ingest", "--config", str(site.config), "--cluster", redis_server.url,
+                      "--db", str(db), "--exit-when-idle", "15")
+    seed = ["cluster", "seed", "--config", str(site.config), "--cluster", redis_server.url]
+    time.sleep(2)  # the worker's spiders are open, with no round yet
+    assert run_coopfeed(*seed).returncode == 0
+    deadline = time.monotonic() + 120
+    while (stored(db) < len(site.expected) or busy(redis_server)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    site.server.requests.clear()
+    refreshed = run_coopfeed(*seed, "--refresh")
+    assert refreshed.returncode == 0 and refreshed.stdout.count("seeded") == 5, refreshed.stdout + refreshed.stderr
+    for code, _, stderr in wait([worker, writer], redis_url=redis_server.url):
+        assert code == 0, stderr
+    fetched = Counter(target for method, target, _ in site.server.requests if ARTICLE_RE.search(target))
+    assert len(fetched) == len(site.expected) and set(fetched.values()) == {1}
+    assert content(db) == site.expected
 
 
 def test_a_worker_killed_mid_crawl_and_started_again_loses_nothing(site, redis_server, tmp_path):

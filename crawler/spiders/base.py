@@ -99,6 +99,13 @@ class SourceSpider(Spider):
         spider.extractor = shared_extractor(_workers(settings), settings.getint("COOPFEED_WORKER_MEMORY_MB"))
         return spider
 
+    def start_round(self, state: StoredState) -> None:
+        """A new round for a spider that outlives one (a cluster worker's): its flags, nothing requested yet."""
+        self.refresh = state.refresh
+        self.full_listing = state.full_listing
+        self.known_ids = set() if state.refresh else state.known
+        self.requested = set()
+
     async def start(self):
         if self.settings.get("COOPFEED_CLUSTER"):
             return  # a cluster worker takes its start requests from the queue (`coopfeed cluster seed`)
@@ -287,6 +294,7 @@ class StoredState:
     retry_urls: list[str]  # failed article pages due again
     full_listing: bool  # the last crawl did not read the listing to its end
     refresh: bool = False  # fetch stored articles again (a cluster round seeded with --refresh)
+    round_id: str = ""  # the cluster round these flags are of
 
 
 def stored_state(db_path: str | None, source: str, include_given_up: bool = False) -> StoredState:
