@@ -13,8 +13,9 @@ coopfeed adds what a crawl that loses nothing needs:
 - **requests in flight are kept until done**: a request taken from the queue
   (POP_BATCH at a time, in one call) stays in the source's in-flight hash until the item or failure it gave has
   reached Redis (``RedisItemPipeline``, one MULTI) or, for a list page, until
-  its callback is done (``InflightMiddleware``). A worker that takes a lease
-  puts back whatever the dead holder left in flight.
+  its callback is done and its links are queued, in the same call (``InflightMiddleware``, ``PUSH``). A
+  worker that takes a lease puts back whatever the dead holder left in flight.
+- **rounds**: a worker runs for many; when it takes a source, its spider follows the round seeded last.
 - **items go to Redis, never to SQLite**: ``coopfeed:items`` is read by the
   one writer, ``coopfeed cluster ingest``.
 - **a Redis outage is waited out**: one line when it goes, one when it is
@@ -57,7 +58,7 @@ logger = logging.getLogger(__name__)
 PREFIX = "coopfeed"
 LEASE_SECONDS = 30
 HEARTBEAT_SECONDS = 10
-FLUSH_SECONDS = 0.1  # items sent at least this often (or BATCH at once): the writer stores them soon
+FLUSH_SECONDS = 0.25  # items sent at least this often (or BATCH at once): the writer stores them soon
 ENGINE_HEARTBEAT = 0.5
 BATCH = 50
 MAX_REQUEUES = 3  # times a worker queues again one request it lost in flight
@@ -73,7 +74,7 @@ redis.call('zremrangebyrank', KEYS[1], 0, #taken - 1)
 for i, data in ipairs(taken) do redis.call('hset', KEYS[2], ARGV[1] .. ':' .. i, data) end
 return taken"""
 #: Requests taken from Redis at once (each kept in flight there): one round trip for several fetches.
-POP_BATCH = 4
+POP_BATCH = 8
 #: One Redis call to queue requests not seen yet and to ack requests done. ARGV: the number of requests, then
 #: (fingerprint, score, encoded request) for each (an empty fingerprint: queued always), then the in-flight keys
 #: to ack. Returns 1 or 0 for each request: queued, or already seen.
