@@ -74,7 +74,7 @@ redis.call('zremrangebyrank', KEYS[1], 0, #taken - 1)
 for i, data in ipairs(taken) do redis.call('hset', KEYS[2], ARGV[1] .. ':' .. i, data) end
 return taken"""
 #: Requests taken from Redis at once (each kept in flight there): one round trip for several fetches.
-POP_BATCH = 8
+POP_BATCH = 16
 #: One Redis call to queue requests not seen yet and to ack requests done. ARGV: the number of requests, then
 #: (fingerprint, score, encoded request) for each (an empty fingerprint: queued always), then the in-flight keys
 #: to ack. Returns 1 or 0 for each request: queued, or already seen.
@@ -263,6 +263,8 @@ class ClusterScheduler(Scheduler):
     def open(self, spider) -> None:
         super().open(spider)
         self.lease = Lease(self.server, spider.name)
+        self.pop = self.server.register_script(POP)  # EVALSHA, loaded again after a Redis restart
+        self.push = self.server.register_script(PUSH)
         self.inflight_key = Keys.of("inflight", spider.name)
         self.waiting: list = []  # requests found while Redis was away
         self.unacked: list[str] = []  # requests done while Redis was away, still in its in-flight hash
@@ -296,7 +298,7 @@ class ClusterScheduler(Scheduler):
             if time.monotonic() - self.known_empty < 0.25 or not self._working():
                 return None  # found empty a moment ago (the engine asks for each free slot)
             key = f"{WORKER_ID}:{next(_request_numbers)}"
-            batch = self.server.eval(POP, 2, self.queue.key, self.inflight_key, key, POP_BATCH)
+            batch = self.pop(keys=[self.queue.key, self.inflight_key], args=[key, POP_BATCH])
             self.outage.ok()
         except redis.RedisError as error:
             self.outage.failed(error)
@@ -337,8 +339,8 @@ class ClusterScheduler(Scheduler):
             fingerprint = "" if request.dont_filter else self.df.request_fingerprint(request)
             args += [fingerprint, -request.priority, self.queue._encode_request(request)]
         try:
-            queued = self.server.eval(PUSH, 3, self.df.key, self.queue.key, self.inflight_key, len(requests),
-                                      *args, *acks, *filter(None, replaced))
+            queued = self.push(keys=[self.df.key, self.queue.key, self.inflight_key],
+                               args=[len(requests), *args, *acks, *filter(None, replaced)])
         except redis.RedisError:
             for request, key in zip(requests, replaced):
                 if key:
