@@ -266,8 +266,8 @@ class ClusterScheduler(Scheduler):
         self.pop = self.server.register_script(POP)  # EVALSHA, loaded again after a Redis restart
         self.push = self.server.register_script(PUSH)
         self.inflight_key = Keys.of("inflight", spider.name)
-        self.waiting: list = []  # requests found while Redis was away
-        self.unacked: list[str] = []  # requests done while Redis was away, still in its in-flight hash
+        self.waiting: list = []  # requests found, not in Redis yet (sent with the next call, or when it is back)
+        self.unacked: list[str] = []  # requests done, still in Redis' in-flight hash (acked with the next call)
         self.taken: list[tuple[str, bytes]] = []  # requests taken from Redis (in flight there), not handed out yet
         self.requeued: Counter[bytes] = Counter()  # requests queued again by requeue_lost, and how often
         self.outage = Outage
