@@ -16,7 +16,10 @@ time is from the start (of the seed, for the cluster) to the moment the store
 holds every article (its row count polled every 20 ms): the cluster's idle
 wait at the end and the local crawl's exit and topic assignment are not
 counted (the local crawl's whole-process time is printed beside it). Every
-store is checked against a first crawl made before the timed runs.
+store is checked against a first crawl made before the timed runs. The CPU
+seconds of every run's processes (Redis, seed, workers, writer; for the local
+crawl, its processes) are printed too, from ``getrusage(RUSAGE_CHILDREN)``;
+they include the cluster's idle wait.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import sqlite3
 import subprocess
 import sys
@@ -99,6 +103,12 @@ def stored_rows(db: Path) -> int:
         return 0  # not made yet, or its schema not yet
 
 
+def children_cpu() -> float:
+    """CPU seconds (user and system) of this process's ended children and their waited-for descendants."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--synthetic", type=int, default=500, help="generated articles per portal")
@@ -108,6 +118,7 @@ def main() -> None:
     runs: dict[str, list[float]] = {"local_whole_process": [], "local": [], "local_1_process_whole_process": [],
                                     "local_1_process": [], "cluster_1_worker": [],
                                     "cluster_1_worker_1_process": [], "cluster_2_workers": []}
+    cpu: dict[str, list[float]] = {}  # CPU seconds of every process of a run (Redis, seed, writer included)
     expected = None
     with ReplicaServer(Replica(synthetic=args.synthetic)) as server, tempfile.TemporaryDirectory() as folder:
         for round_number in range(args.rounds):
@@ -120,19 +131,24 @@ def main() -> None:
             one = work / "one-process.toml"
             one.write_text(config.read_text().replace("[scrapy]", "[scrapy]\nCOOPFEED_CRAWL_PROCESSES = 1"))
             for key, local_config in (("local", config), ("local_1_process", one)):
+                before = children_cpu()
                 to_stored, whole = local_seconds(local_config, work / f"{key}.db", len(expected))
+                cpu.setdefault(key, []).append(round(children_cpu() - before, 2))
                 if content(work / f"{key}.db") != expected:
                     raise SystemExit(f"bench: {key} stored other rows")
                 runs[key].append(round(to_stored, 2))
                 runs[f"{key}_whole_process"].append(round(whole, 2))
             for workers, key, worker_config in ((1, "cluster_1_worker", config), (1, "cluster_1_worker_1_process", one),
                                                 (2, "cluster_2_workers", config)):
+                before = children_cpu()
                 seconds, stored = cluster_seconds(worker_config, work, workers, key, len(expected))
+                cpu.setdefault(key, []).append(round(children_cpu() - before, 2))
                 if stored != expected:
                     raise SystemExit(f"bench: the cluster with {workers} worker(s) stored other rows")
                 runs[key].append(round(seconds, 2))
     medians = {key: median(values) for key, values in runs.items()}
     result = {"articles": len(expected), "runs": runs, "median_seconds": medians,
+              "median_cpu_seconds": {key: median(values) for key, values in cpu.items()},
               "overhead_1_worker": round(medians["cluster_1_worker"] / medians["local"] - 1, 3),
               "overhead_1_process": round(medians["cluster_1_worker_1_process"] / medians["local_1_process"] - 1, 3),
               "speedup_2_workers": round(medians["cluster_1_worker"] / medians["cluster_2_workers"], 2)}
@@ -149,6 +165,8 @@ def main() -> None:
           f"({result['overhead_1_process']:+.1%} against the local crawl in one process)")
     print(f"  cluster, 2 workers     {medians['cluster_2_workers']:7.2f} s  "
           f"({result['speedup_2_workers']}x the 1-worker speed)")
+    print("  CPU seconds of all the run's processes: " + ", ".join(
+        f"{key} {value:.1f}" for key, value in result["median_cpu_seconds"].items()))
 
 
 if __name__ == "__main__":

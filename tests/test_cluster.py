@@ -269,7 +269,7 @@ def test_a_worker_cut_off_right_after_a_page_is_acked_has_already_queued_the_pag
 
     seeded = run_coopfeed("cluster", "seed", "--config", str(site.config), "--cluster", redis_server.url)
     assert seeded.returncode == 0, seeded.stderr
-    relay = CuttingRelay(int(redis_server.url.rsplit(":", 1)[1].split("/")[0]), acks)
+    relay = CuttingRelay(redis_server.port, acks)
     try:
         worker = coopfeed("crawl", "--config", str(site.config), "--cluster", relay.url, "--exit-when-idle", "60",
                           "--give-up-after", "2")
